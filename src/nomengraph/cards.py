@@ -1,0 +1,266 @@
+"""Job cards: the YAML format, its JSON Schema, loading with located errors, and writing.
+
+A card is a plain ``dict`` that satisfies ``schema/card.schema.json``. Loading checks the YAML
+syntax and the schema and reports every problem with the file, the line and the field path, so
+that an organisation writing its own cards can fix them without reading a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+CARD_SCHEMA = "card.schema.json"
+ECF_SCHEMA = "ecf.schema.json"
+MATRIX_SCHEMA = "matrix.schema.json"
+
+
+@dataclass(frozen=True)
+class CardProblem:
+    """One problem found in a card file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class CardError(ValueError):
+    """Raised when one or more card files are malformed; carries every problem found."""
+
+    def __init__(self, problems: list[CardProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@cache
+def load_schema(name: str = CARD_SCHEMA) -> dict[str, Any]:
+    """Return one of the published JSON Schemas shipped with the package."""
+    text = resources.files("nomengraph").joinpath("schema", name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = load_schema(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def field_path(path: Iterable[Any]) -> str:
+    """Render a JSON path (``['competences', 2, 'level']``) as ``competences[2].level``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _node_line(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
+    """Line (1-based) of the YAML node at ``path``, or of its deepest existing ancestor."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    child = value
+                    line = key.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                child = node.value[part]
+                line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            line = node.start_mark.line + 1
+    return line
+
+
+def schema_problems(
+    data: Any, node: yaml.Node | None, file: str, schema: str
+) -> list[CardProblem]:
+    problems = []
+    for err in sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path)):
+        path = list(err.absolute_path)
+        message = err.message
+        if err.validator == "oneOf" and err.context:
+            # Report the most specific reason rather than "is not valid under any of the schemas".
+            best = jsonschema.exceptions.best_match(err.context)
+            message = best.message
+        problems.append(CardProblem(file, _node_line(node, path), field_path(path), message))
+    return problems
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML text, returning the data and its node tree; syntax errors become CardError."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise CardError([CardProblem(file, line, "", f"YAML syntax: {exc.problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise CardError([CardProblem(file, None, "", f"YAML syntax: {exc}")]) from None
+    return data, node
+
+
+def check_card(card: Any, file: str = "<card>", node: yaml.Node | None = None) -> list[CardProblem]:
+    """Return the problems of one card (schema, then consistency rules the schema cannot say)."""
+    problems = schema_problems(card, node, file, CARD_SCHEMA)
+    if problems or not isinstance(card, dict):
+        return problems
+    expected_id = f"{card['edition']}-{card['number']}"
+    if card["id"] != expected_id:
+        problems.append(
+            CardProblem(file, _node_line(node, ["id"]), "id", f"must be {expected_id!r}")
+        )
+    seen: dict[str, int] = {}
+    for i, req in enumerate(card["competences"]):
+        path = ["competences", i]
+        if req["level_min"] > req["level_max"]:
+            problems.append(
+                CardProblem(
+                    file,
+                    _node_line(node, [*path, "level_min"]),
+                    field_path([*path, "level_min"]),
+                    f"level_min {req['level_min']} is above level_max {req['level_max']}",
+                )
+            )
+        printed = [int(x) for x in req["level"].replace("/", "-").split("-")]
+        if (min(printed), max(printed)) != (req["level_min"], req["level_max"]):
+            problems.append(
+                CardProblem(
+                    file,
+                    _node_line(node, [*path, "level"]),
+                    field_path([*path, "level"]),
+                    f"printed level {req['level']!r} does not match "
+                    f"level_min/level_max {req['level_min']}/{req['level_max']}",
+                )
+            )
+        if req["code"] in seen:
+            problems.append(
+                CardProblem(
+                    file,
+                    _node_line(node, [*path, "code"]),
+                    field_path([*path, "code"]),
+                    f"competence {req['code']} is listed twice (also at competences[{seen[req['code']]}])",
+                )
+            )
+        seen.setdefault(req["code"], i)
+    lines = card["provenance"]["lines"]
+    if lines[0] > lines[1]:
+        problems.append(
+            CardProblem(
+                file, _node_line(node, ["provenance", "lines"]), "provenance.lines", "start after end"
+            )
+        )
+    return problems
+
+
+def load_card(path: str | Path) -> dict[str, Any]:
+    """Load and check one card file; raise CardError naming file, line and field."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CardError([CardProblem(file, None, "", f"not UTF-8 text: {exc.reason}")]) from None
+    except OSError as exc:
+        raise CardError([CardProblem(file, None, "", f"cannot read: {exc.strerror}")]) from None
+    data, node = parse_yaml(text, file)
+    problems = check_card(data, file, node)
+    if problems:
+        raise CardError(problems)
+    return data
+
+
+def load_data_file(path: str | Path, schema: str) -> dict[str, Any]:
+    """Load one of the data files next to the cards (e-CF framework, matrix) and check its schema."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CardError([CardProblem(file, None, "", f"cannot read: {exc}")]) from None
+    data, node = parse_yaml(text, file)
+    problems = schema_problems(data, node, file, schema)
+    if problems:
+        raise CardError(problems)
+    return data
+
+
+def iter_card_files(folder: str | Path) -> Iterator[Path]:
+    """Card files of a folder (recursively), in a stable order."""
+    yield from sorted(Path(folder).rglob("*.yaml"), key=lambda p: p.as_posix())
+
+
+def load_cards(folder: str | Path) -> list[dict[str, Any]]:
+    """Load every card under ``folder``; collect the problems of all files before raising."""
+    cards, problems = [], []
+    ids: dict[str, str] = {}
+    for path in iter_card_files(folder):
+        try:
+            card = load_card(path)
+        except CardError as exc:
+            problems.extend(exc.problems)
+            continue
+        if card["id"] in ids:
+            problems.append(
+                CardProblem(str(path), 1, "id", f"duplicate id {card['id']!r} (also {ids[card['id']]})")
+            )
+            continue
+        ids[card["id"]] = str(path)
+        cards.append(card)
+    if problems:
+        raise CardError(problems)
+    return cards
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML dumper giving stable, readable output: block style, literal blocks for long text."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_yaml(data: Any) -> str:
+    """Serialise a card or data file deterministically (key order kept, UTF-8, no wrapping)."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=10_000,
+    )
+
+
+def card_filename(card: dict[str, Any]) -> str:
+    """File name of a card inside its edition folder, e.g. ``1.1.yaml`` / ``07.yaml``."""
+    return f"{card['number']}.yaml"

@@ -1,0 +1,186 @@
+"""The ``nomengraph`` command: thin subcommands over the pipeline stages.
+
+Exit codes: 0 ok, 1 data does not conform, 2 error (bad input, missing file...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from nomengraph import __version__
+from nomengraph.settings import Settings
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    print(f"nomengraph: error: {message}", file=sys.stderr)
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(
+        sources=getattr(args, "sources", None),
+        cards=getattr(args, "cards", None),
+        corrections=getattr(args, "corrections", None),
+    )
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from nomengraph.repair import audit, repair_text
+
+    if args.file in (None, "-"):
+        raw = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        try:
+            raw = Path(args.file).read_bytes()
+        except OSError as exc:
+            _err(f"{args.file}: {exc.strerror}")
+            return EXIT_ERROR
+        name = args.file
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        _err(f"{name}:{line}: not valid UTF-8 ({exc.reason})")
+        return EXIT_ERROR
+    repaired = repair_text(text)
+    if args.output and args.output != "-":
+        Path(args.output).write_text(repaired, encoding="utf-8", newline="")
+    else:
+        sys.stdout.buffer.write(repaired.encode("utf-8"))
+        sys.stdout.flush()
+    if args.stats:
+        stats = audit(text, repaired)
+        print(stats.summary(), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from nomengraph.extract import ExtractError, run_extract
+
+    s = _settings(args)
+    try:
+        summary = run_extract(s.sources, s.cards, s.corrections, progress=_progress)
+    except ExtractError as exc:
+        _err(f"{exc}\nThe cards in {s.cards} were left unchanged.")
+        return EXIT_ERROR
+    print(f"cards written to {s.cards}/")
+    print(f"{'edition':<14}{'jobs':>6}{'cards':>7}{'competence requirements':>26}")
+    for edition, count in summary.cards.items():
+        print(
+            f"{edition:<14}{count:>6}{summary.with_card[edition]:>7}"
+            f"{summary.requirements[edition]:>26}"
+        )
+    print(f"data files: {', '.join(summary.data_files)}")
+    print(f"corrections applied: {len(summary.corrections)}")
+    print(f"warnings (source faults recorded as printed): {len(summary.warnings)}")
+    if args.verbose:
+        for w in summary.warnings:
+            print(f"  {w}")
+    else:
+        print(f"  listed in {s.cards}/extract-warnings.txt")
+    return EXIT_OK
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    from nomengraph.cards import CardError, load_cards
+    from nomengraph.matrix import format_rows, matrix_rows
+
+    s = _settings(args)
+    folder = s.cards / args.edition
+    if not folder.is_dir():
+        _err(f"no cards for edition {args.edition!r} in {folder}")
+        return EXIT_ERROR
+    try:
+        cards = load_cards(folder)
+    except CardError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    sys.stdout.write(format_rows(matrix_rows(cards, args.edition), args.format))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from nomengraph.cards import CardError, iter_card_files, load_cards
+
+    path = Path(args.path)
+    if not path.exists():
+        _err(f"{path}: no such file or folder")
+        return EXIT_ERROR
+    try:
+        if path.is_file():
+            from nomengraph.cards import load_card
+
+            cards = [load_card(path)]
+        else:
+            if not any(iter_card_files(path)):
+                _err(f"{path}: no card files (*.yaml)")
+                return EXIT_ERROR
+            cards = load_cards(path)
+    except CardError as exc:
+        for p in exc.problems:
+            print(str(p))
+        print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
+        return EXIT_NONCONFORMING
+    print(f"{len(cards)} card(s) conform to the card format")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nomengraph",
+        description="Knowledge graph of IT jobs and competences (CIGREF, SIC, e-CF).",
+    )
+    parser.add_argument("--version", action="version", version=f"nomengraph {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("repair", help="repair font-garbled text (CIGREF 2018 fault)")
+    p.add_argument("file", nargs="?", help="text file to repair (default: standard input)")
+    p.add_argument("-o", "--output", help="write here instead of standard output")
+    p.add_argument("--stats", action="store_true", help="print repair figures on stderr")
+    p.set_defaults(func=cmd_repair)
+
+    p = sub.add_parser("extract", help="regenerate the job cards and e-CF data from the sources")
+    p.add_argument("--sources", type=Path, help="folder of source texts (default: sources)")
+    p.add_argument("--cards", type=Path, help="cards folder to (re)write (default: cards)")
+    p.add_argument("--corrections", type=Path, help="corrections file")
+    p.add_argument("-v", "--verbose", action="store_true", help="list the warnings")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("matrix", help="flat job x competence table (csv, tsv, md)")
+    p.add_argument("--edition", required=True, help="cigref-2010, cigref-2018 or sic")
+    p.add_argument("--format", choices=("csv", "tsv", "md"), default="csv")
+    p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
+    p.set_defaults(func=cmd_matrix)
+
+    p = sub.add_parser("check", help="check card files against the card format (JSON Schema)")
+    p.add_argument("path", help="a card file or a folder of cards")
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help/--version exit 0
+        return int(exc.code or 0)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Configuration in one object: defaults < NOMENGRAPH_* environment < command-line flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where nomengraph reads and writes. Paths are relative to the working directory."""
+
+    sources: Path = Path("sources")
+    cards: Path = Path("cards")
+    corrections: Path = Path("sources/corrections.yaml")
+
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Build settings from defaults, then ``NOMENGRAPH_<FIELD>`` variables, then overrides.
+
+        Overrides whose value is ``None`` (a flag not given) are ignored.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            env = environ.get(f"NOMENGRAPH_{f.name.upper()}")
+            if env:
+                values[f.name] = _convert(f.type, env)
+        for name, value in overrides.items():
+            if value is not None:
+                if name not in {f.name for f in fields(cls)}:
+                    raise TypeError(f"unknown setting {name!r}")
+                values[name] = value
+        return replace(cls(), **{k: _convert_value(cls, k, v) for k, v in values.items()})
+
+
+def _convert(type_name: Any, raw: str) -> Any:
+    if type_name in (Path, "Path"):
+        return Path(raw)
+    if type_name in (int, "int"):
+        return int(raw)
+    return raw
+
+
+def _convert_value(cls: type, name: str, value: Any) -> Any:
+    ftype = next(f.type for f in fields(cls) if f.name == name)
+    return _convert(ftype, value) if isinstance(value, str) else value
