@@ -96,9 +96,7 @@ def _node_line(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
     return line
 
 
-def schema_problems(
-    data: Any, node: yaml.Node | None, file: str, schema: str
-) -> list[CardProblem]:
+def schema_problems(data: Any, node: yaml.Node | None, file: str, schema: str) -> list[CardProblem]:
     problems = []
     for err in sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = list(err.absolute_path)
@@ -107,7 +105,12 @@ def schema_problems(
             # Report the most specific reason rather than "is not valid under any of the schemas".
             best = jsonschema.exceptions.best_match(err.context)
             message = best.message
-        problems.append(CardProblem(file, _node_line(node, path), field_path(path), message))
+        line = _node_line(node, path)
+        if err.validator == "required":
+            # Name the missing field itself; the line is that of the enclosing mapping.
+            missing = message.split("'")[1] if message.count("'") >= 2 else ""
+            path = [*path, missing] if missing else path
+        problems.append(CardProblem(file, line, field_path(path), message))
     return problems
 
 
@@ -164,7 +167,8 @@ def check_card(card: Any, file: str = "<card>", node: yaml.Node | None = None) -
                     file,
                     _node_line(node, [*path, "code"]),
                     field_path([*path, "code"]),
-                    f"competence {req['code']} is listed twice (also at competences[{seen[req['code']]}])",
+                    f"competence {req['code']} is listed twice "
+                    f"(also at competences[{seen[req['code']]}])",
                 )
             )
         seen.setdefault(req["code"], i)
@@ -172,7 +176,10 @@ def check_card(card: Any, file: str = "<card>", node: yaml.Node | None = None) -
     if lines[0] > lines[1]:
         problems.append(
             CardProblem(
-                file, _node_line(node, ["provenance", "lines"]), "provenance.lines", "start after end"
+                file,
+                _node_line(node, ["provenance", "lines"]),
+                "provenance.lines",
+                "start after end",
             )
         )
     return problems
@@ -196,7 +203,7 @@ def load_card(path: str | Path) -> dict[str, Any]:
 
 
 def load_data_file(path: str | Path, schema: str) -> dict[str, Any]:
-    """Load one of the data files next to the cards (e-CF framework, matrix) and check its schema."""
+    """Load a data file kept next to the cards (e-CF framework, matrix); check its schema."""
     path = Path(path)
     file = str(path)
     try:
@@ -227,7 +234,9 @@ def load_cards(folder: str | Path) -> list[dict[str, Any]]:
             continue
         if card["id"] in ids:
             problems.append(
-                CardProblem(str(path), 1, "id", f"duplicate id {card['id']!r} (also {ids[card['id']]})")
+                CardProblem(
+                    str(path), 1, "id", f"duplicate id {card['id']!r} (also {ids[card['id']]})"
+                )
             )
             continue
         ids[card["id"]] = str(path)

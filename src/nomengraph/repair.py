@@ -183,9 +183,9 @@ def build_lexicon(text: str, extra: Iterable[str] | None = None) -> Lexicon:
 
 _W_UNKNOWN = -6.0  # a word of two letters or more that the lexicon does not know
 _W_KNOWN = 1.0  # a known word (plus a little for its frequency)
-_W_FREQ = 0.1
+_W_FREQ = 0.5
 _P_CASE = 4.0  # decoded capital right after a lower-case letter ("exisPer")
-_P_GLUE = 5.0  # kept ! ; : glued to letters
+_P_GLUE = 5.0  # kept ! ; : glued to letters (twice that between two letters)
 _P_DIGIT = 8.0  # kept ASCII digit glued to garbled text (real digits are Cyrillic there)
 _P_ELISION = 4.0  # "Œ'" elision
 _B_SANDWICH = 1.5  # decoded run sandwiched between strong characters
@@ -229,7 +229,9 @@ def _score(chars: list[str], origins: list[int], lex: Lexicon) -> float:
             if ch == "Œ" and nxt == "'":
                 score -= _P_ELISION
         elif org == _AMB_KEPT:
-            if ch in '!"' and (prev.isalpha() or nxt.isalpha()):
+            if ch in '!";:' and prev.isalpha() and nxt.isalpha():
+                score -= 2 * _P_GLUE
+            elif ch in '!"' and (prev.isalpha() or nxt.isalpha()):
                 score -= _P_GLUE
             elif ch in ";:" and nxt.isalpha():
                 score -= _P_GLUE

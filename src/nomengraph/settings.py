@@ -18,9 +18,7 @@ class Settings:
     corrections: Path = Path("sources/corrections.yaml")
 
     @classmethod
-    def load(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from defaults, then ``NOMENGRAPH_<FIELD>`` variables, then overrides.
 
         Overrides whose value is ``None`` (a flag not given) are ignored.

@@ -22,10 +22,10 @@ from nomengraph.cards import (
     MATRIX_SCHEMA,
     CardError,
     CardProblem,
-    schema_problems,
     card_filename,
     check_card,
     dump_yaml,
+    schema_problems,
 )
 from nomengraph.extract.base import ExtractResult, SourceFormatError
 from nomengraph.extract.corrections import apply_corrections, load_corrections

@@ -220,7 +220,9 @@ def apply_corrections(
                 _record(doc, steps, c.id)
         except KeyError as exc:
             problems.append(
-                CardProblem(file, c.line, "field", f"{c.id}: {c.field} on {c.target}: {exc.args[0]}")
+                CardProblem(
+                    file, c.line, "field", f"{c.id}: {c.field} on {c.target}: {exc.args[0]}"
+                )
             )
             continue
         applied.append(c.id)

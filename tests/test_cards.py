@@ -1,0 +1,102 @@
+"""The card format: the JSON Schema, loading with errors that name file, line and field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from nomengraph.cards import (
+    CARD_SCHEMA,
+    ECF_SCHEMA,
+    CardError,
+    dump_yaml,
+    load_card,
+    load_cards,
+    load_schema,
+    parse_yaml,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cards"
+INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
+
+# Expected (field, line) of the first problem reported for each invalid fixture.
+EXPECTED = {
+    "bad-competence-code": ("competences[0].code", 9),
+    "duplicate-competence": ("competences[1].code", 13),
+    "empty-title": ("title", 5),
+    "id-not-edition-number": ("id", 1),
+    "level-min-above-max": ("competences[0].level_min", 11),
+    "level-out-of-range": ("competences[0].level", 10),
+    "missing-title": ("title", 1),
+    "printed-level-mismatch": ("competences[0].level", 10),
+    "unknown-field": ("", 1),
+    "yaml-syntax": ("", 5),
+}
+
+
+@pytest.mark.parametrize("name", [CARD_SCHEMA, ECF_SCHEMA, "matrix.schema.json"])
+def test_published_schemas_are_valid_json_schemas(name):
+    schema = load_schema(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$id"].startswith("https://w3id.org/nomengraph/schema/")
+
+
+def test_card_using_every_field_loads():
+    card = load_card(FIXTURES / "valid" / "every-field.yaml")
+    props = set(load_schema(CARD_SCHEMA)["properties"])
+    assert props == set(card), "the every-field fixture must use every top-level field"
+    assert card["competences"][1]["level_min"] == 2
+    assert card["competences"][1]["level_max"] == 4
+
+
+def test_every_invalid_fixture_has_an_expectation():
+    assert {p.stem for p in INVALID} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_card_is_rejected_naming_file_line_and_field(path):
+    with pytest.raises(CardError) as info:
+        load_card(path)
+    problems = info.value.problems
+    field, line = EXPECTED[path.stem]
+    assert any(p.field == field and p.line == line for p in problems), problems
+    assert all(p.file == str(path) for p in problems)
+    assert str(path) in str(info.value)
+
+
+def test_unreadable_file_is_a_card_error(tmp_path):
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("title: Développeur\n".encode("latin-1"))
+    with pytest.raises(CardError, match="not UTF-8"):
+        load_card(bad)
+    with pytest.raises(CardError, match="cannot read"):
+        load_card(tmp_path / "missing.yaml")
+
+
+def test_folder_collects_problems_of_every_file(tmp_path):
+    for path in INVALID[:3]:
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(CardError) as info:
+        load_cards(tmp_path)
+    assert {Path(p.file).name for p in info.value.problems} == {p.name for p in INVALID[:3]}
+
+
+def test_duplicate_ids_across_files_are_reported(tmp_path):
+    text = (FIXTURES / "valid" / "every-field.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CardError, match="duplicate id 'acme-1.1'"):
+        load_cards(tmp_path)
+
+
+def test_dump_round_trips_and_is_stable():
+    card = load_card(FIXTURES / "valid" / "every-field.yaml")
+    text = dump_yaml(card)
+    again, _ = parse_yaml(text, "<dump>")
+    assert again == card
+    assert dump_yaml(again) == text
+    assert "mission: |-" in text  # multi-line prose kept readable as a literal block
+    assert json.loads(json.dumps(card)) == card  # plain JSON-compatible data
