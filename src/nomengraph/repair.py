@@ -320,24 +320,32 @@ def _decode_token(token: str, lex: Lexicon) -> str:
 # Tokens made only of ambiguous characters
 # --------------------------------------------------------------------------
 
-#: one-character tokens that are decoded between two garbled tokens
+#: one-character tokens that are words once decoded: a lone ``"`` before a
+#: garbled token is the preposition "À" ("À la demande …", "REÇUS À L'UNITÉ")
 _LONE_WORDS = {'"': "À"}
 
 
-def _decode_pure(token: str, left_garbled: bool, right_garbled: bool, lex: Lexicon) -> str:
+def _decode_pure(
+    token: str, left: bool | None, right: bool | None, lex: Lexicon
+) -> str:
     """Decide a token without strong characters that sits next to garbled text.
 
-    It is decoded only if all its letters/digits are ambiguous characters
-    (at least two of them), each decoded word has two letters or more and is
-    known while no raw word is; a token of digits only must moreover have
-    garbled tokens on both sides (page numbers stay digits).
+    *left* / *right* tell whether the neighbouring token on that side is
+    garbled (``None``: there is no token on that side of the line).
+
+    A lone ``"`` is read as "À" when the next token is garbled and the previous
+    one is garbled or absent (a straight quote is never set apart by spaces).
+    Otherwise the token is decoded only if all its letters/digits are
+    ambiguous characters (at least two of them), each decoded word has two
+    letters or more and is known while no raw word is; a token of digits only
+    must moreover have garbled tokens on both sides (page numbers stay digits).
     """
     if token in _LONE_WORDS:
-        return _LONE_WORDS[token] if left_garbled and right_garbled else token
+        return _LONE_WORDS[token] if right and left is not False else token
     alnum = [ch for ch in token if ch.isalnum()]
     if len(alnum) < 2 or not all(ch in AMBIGUOUS for ch in alnum):
         return token
-    if all(ch.isdigit() for ch in alnum) and not (left_garbled and right_garbled):
+    if all(ch.isdigit() for ch in alnum) and not (left and right):
         return token
     decoded = "".join(AMBIGUOUS.get(ch, ch) for ch in token)
     dec_words = _words(decoded)
@@ -367,8 +375,8 @@ def repair_line(line: str, lex: Lexicon) -> str:
         elif tok == "¶":
             out[i] = ARTEFACTS["¶"]
         else:
-            left = i > 0 and garbled[i - 1]
-            right = i + 1 < len(toks) and garbled[i + 1]
+            left = garbled[i - 1] if i > 0 else None
+            right = garbled[i + 1] if i + 1 < len(toks) else None
             if left or right:
                 out[i] = _decode_pure(tok, left, right, lex)
             if "õ" in out[i]:
