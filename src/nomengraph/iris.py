@@ -1,0 +1,139 @@
+"""Every IRI of the graph is minted here, from stable keys only (edition + number, e-CF version +
+code), never from free text.
+
+Base: ``https://w3id.org/nomengraph/``. Entities live under ``id/``, named graphs under
+``graph/``, the vocabulary under ``def/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+BASE = "https://w3id.org/nomengraph/"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
+DEF = BASE + "def/"
+SHAPES = BASE + "shapes/"
+
+_KEY = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+_CODE = re.compile(r"^[A-E]\.[0-9]{1,2}$")
+_VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
+_ITEM = re.compile(r"^[KS][0-9]+$")
+
+
+def _check(pattern: re.Pattern[str], value: str, what: str) -> str:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise ValueError(f"invalid {what} for an IRI: {value!r}")
+    return value
+
+
+# Nomenclatures -------------------------------------------------------------------------------
+
+
+def edition(edition: str) -> str:
+    """The concept scheme of a nomenclature edition: ``id/scheme/cigref-2018``."""
+    return f"{ID}scheme/{_check(_KEY, edition, 'edition')}"
+
+
+def family(edition: str, number: str) -> str:
+    return f"{ID}{_check(_KEY, edition, 'edition')}/family/{_check(_NUMBER, number, 'family')}"
+
+
+def job(edition: str, number: str) -> str:
+    return f"{ID}{_check(_KEY, edition, 'edition')}/job/{_check(_NUMBER, number, 'job number')}"
+
+
+def requirement(edition: str, number: str, code: str) -> str:
+    return f"{job(edition, number)}/competence/{_check(_CODE, code, 'e-CF code')}"
+
+
+def activity_group(edition: str, number: str, position: int) -> str:
+    return f"{job(edition, number)}/activity/{int(position)}"
+
+
+def deliverable(edition: str, number: str, position: int) -> str:
+    return f"{job(edition, number)}/deliverable/{int(position)}"
+
+
+def indicator(edition: str, number: str, position: int) -> str:
+    return f"{job(edition, number)}/indicator/{int(position)}"
+
+
+def career_path(edition: str, number: str) -> str:
+    return f"{job(edition, number)}/career-path"
+
+
+def source_extract(edition: str, number: str) -> str:
+    """The stretch of source text a card was read from (a prov:Entity)."""
+    return f"{job(edition, number)}/source"
+
+
+def source_document(edition: str) -> str:
+    return f"{ID}source/{_check(_KEY, edition, 'edition')}"
+
+
+def matrix_cell(edition: str, number: str, code: str) -> str:
+    """A cell of the 2010 annex-1 matrix (job x competence)."""
+    return (
+        f"{ID}{_check(_KEY, edition, 'edition')}/matrix/"
+        f"{_check(_NUMBER, number, 'job number')}/{_check(_CODE, code, 'e-CF code')}"
+    )
+
+
+def matrix_row(edition: str, number: str) -> str:
+    return f"{ID}{_check(_KEY, edition, 'edition')}/matrix/{_check(_NUMBER, number, 'job number')}"
+
+
+# e-CF ----------------------------------------------------------------------------------------
+
+
+def framework(version: str) -> str:
+    """The concept scheme of one e-CF version: ``id/ecf/3.0``."""
+    return f"{ID}ecf/{_check(_VERSION, version, 'e-CF version')}"
+
+
+def area(version: str, code: str) -> str:
+    if not re.match(r"^[A-E]$", code or ""):
+        raise ValueError(f"invalid e-CF area for an IRI: {code!r}")
+    return f"{framework(version)}/area/{code}"
+
+
+def competence(version: str, code: str) -> str:
+    return f"{framework(version)}/competence/{_check(_CODE, code, 'e-CF code')}"
+
+
+def level_descriptor(version: str, code: str, level: int) -> str:
+    return f"{competence(version, code)}/level/{_level(level)}"
+
+
+def ks_item(version: str, code: str, item: str) -> str:
+    """A knowledge (K1..) or skill (S1..) example of a competence."""
+    return f"{competence(version, code)}/{_check(_ITEM, item, 'K/S item')}"
+
+
+def proficiency_scheme() -> str:
+    """The e-CF proficiency levels e-1..e-5 (the same in 2.0 and 3.0)."""
+    return f"{ID}ecf/levels"
+
+
+def proficiency_level(level: int) -> str:
+    return f"{ID}ecf/level/e-{_level(level)}"
+
+
+def _level(level: int) -> int:
+    if not isinstance(level, int) or not 1 <= level <= 5:
+        raise ValueError(f"invalid proficiency level for an IRI: {level!r}")
+    return level
+
+
+# Named graphs and dataset -------------------------------------------------------------------
+
+
+def graph(name: str) -> str:
+    """A named graph: ``graph/cigref-2010``, ``graph/ecf``, ``graph/ontology``..."""
+    return f"{GRAPH}{_check(_KEY, name, 'graph name')}"
+
+
+def dataset() -> str:
+    return f"{ID}dataset"
