@@ -29,8 +29,9 @@ from pathlib import Path
 
 __all__ = [
     "AMBIGUOUS",
-    "Lexicon",
     "ARTEFACTS",
+    "Lexicon",
+    "SEED_WORDS",
     "STRONG",
     "RepairStats",
     "audit",
@@ -81,7 +82,8 @@ ARTEFACTS: dict[str, str] = {"¶": "•", "õ": "'"}
 
 _TOKEN_RE = re.compile(r"[^\s-]+")
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_ELISION_OE_RE = re.compile(r"(?:(?<=[^\W\d_])|^)([dDlLjJsSnNcCmMtT]|[qQ][uU])õ(?=[^\W\d_])")
+# ``õ`` after a word-initial elision letter (d l j s n c m t qu), before a letter
+_ELISION_OE_RE = re.compile(r"(?<![^\W\d_])([dDlLjJsSnNcCmMtT]|[qQ][uU])õ(?=[^\W\d_])")
 
 # origins of output characters while scoring a candidate
 _NEUTRAL, _STRONG_DEC, _AMB_DEC, _AMB_KEPT = 0, 1, 2, 3
@@ -113,6 +115,41 @@ def _words(text: str) -> list[str]:
 # --------------------------------------------------------------------------
 # Lexicon
 # --------------------------------------------------------------------------
+
+
+#: Common French words (and a few domain words/acronyms) known even when the
+#: text to repair is too short to teach its own lexicon (count 1 each).
+SEED_WORDS: frozenset[str] = frozenset(
+    """
+    à afin ainsi alors après au aupres auprès aussi autour aux avant avec avoir bien car ce ceci
+    cela celle celles celui ces cet cette chaque chez comme comment contre d dans de depuis des
+    donc dont du elle elles en entre est et être fait faire il ils l la le les leur leurs lors
+    lorsqu lorsque mais même met mise moins n ne ni non nos notre on ont ou où par parmi pas peu
+    peut plus pour pourquoi qu quand que quel quelle quelles quels qui s sa sans se selon ses si
+    son sont sous suivant sur tant tel telle telles tels toute toutes tous tout très un une vers
+    y
+    accompagnement action actions activité activités administration agile amélioration analyse
+    application applications architecture assistance assure assurer besoin besoins budget
+    cadre changement charge chef client clients compétence compétences conception conduite
+    connaissance connaissances conseil conseille continuité contrat contrats contrôle coûts
+    cycle data définit définition délai déploiement développement direction directeur
+    directions documentation données droit efficacité ensemble entreprise entreprises
+    environnement équipe équipes études évalue évolution évolutions exigences expérience
+    expert exploitation famille fiche fonction fonctionnement formation fournisseurs gestion
+    gère guide identifie incident incidents indicateurs information informations informatique
+    informatiques infrastructure infrastructures innovation intégration interne livrables
+    logiciel logiciels maintenance maîtrise management manager méthodes métier métiers
+    mission modèles niveau nomenclature normes nouveaux nouvelle nouvelles objectifs œuvre
+    opérationnel opérationnelle organisation outils parcours partie parties performance
+    pilotage pilote place plan plans politique procédures processus production produit
+    produits professionnel projet projets qualité recette référentiel relations réseau
+    réseaux responsable ressources résultats risques rôle sécurité service services
+    solution solutions stratégie stratégique suivi support système systèmes tâches technique
+    techniques technologies tendances tests travail utilisateur utilisateurs utilisation
+    veille
+    cigref dsi e-cf it rh si ssi tic
+    """.split()
+)
 
 
 @dataclass
@@ -159,6 +196,9 @@ def build_lexicon(text: str, extra: Iterable[str] | None = None) -> Lexicon:
     of a word list) are added with count 1 each.
     """
     lex = Lexicon()
+    for w in SEED_WORDS:
+        for part in _words(w):
+            lex.add(part)
     for line in text.split("\n"):
         for start, end in tokenize(line):
             tok = line[start:end]
@@ -181,18 +221,19 @@ def build_lexicon(text: str, extra: Iterable[str] | None = None) -> Lexicon:
 # Scoring of the decode/keep choices inside one garbled token
 # --------------------------------------------------------------------------
 
-_W_UNKNOWN = -6.0  # a word of two letters or more that the lexicon does not know
+_W_UNKNOWN = -4.0  # a word of two letters or more that the lexicon does not know …
+_W_UNKNOWN_CHAR = -0.5  # … and per letter (so that merging words is not rewarded)
 _W_KNOWN = 1.0  # a known word (plus a little for its frequency)
 _W_FREQ = 0.5
-_P_CASE = 4.0  # decoded capital right after a lower-case letter ("exisPer")
-_P_GLUE = 5.0  # kept ! ; : glued to letters (twice that between two letters)
+_P_CASE = 10.0  # decoded capital right after a lower-case letter ("exisPer")
+_P_OE = 3.0  # "Œ" is a rare capital: decoding a lone s to it needs support
+_P_GLUE = 5.0  # kept ! (or " next to a letter); twice that between letters, or ; : before one
 _P_DIGIT = 8.0  # kept ASCII digit glued to garbled text (real digits are Cyrillic there)
 _P_ELISION = 4.0  # "Œ'" elision
 _B_SANDWICH = 1.5  # decoded run sandwiched between strong characters
 _B_PRIOR = 1.0  # agreement with the rule of thumb
 
 _KIND_NEUTRAL, _KIND_STRONG, _KIND_AMB = 0, 1, 2
-_CLEAN_LOWER = frozenset("cdefgijklmnopqruxyz")  # lower-case ASCII never garbled
 
 
 def _segments(token: str) -> list[tuple[int, str]]:
@@ -213,7 +254,7 @@ def _word_score(word: str, lex: Lexicon) -> float:
     n = lex.count(word)
     if n:
         return _W_KNOWN + _W_FREQ * math.log1p(n)
-    return _W_UNKNOWN
+    return _W_UNKNOWN + _W_UNKNOWN_CHAR * len(word)
 
 
 def _score(chars: list[str], origins: list[int], lex: Lexicon) -> float:
@@ -223,23 +264,27 @@ def _score(chars: list[str], origins: list[int], lex: Lexicon) -> float:
     for i, (ch, org) in enumerate(zip(chars, origins, strict=True)):
         prev = chars[i - 1] if i else ""
         nxt = chars[i + 1] if i + 1 < n else ""
+        near_clean_digit = any(
+            origins[j] == _NEUTRAL and chars[j].isdigit() for j in (i - 1, i + 1) if 0 <= j < n
+        )
         if org == _AMB_DEC:
             if ch.isupper() and prev.isalpha() and prev.islower():
                 score -= _P_CASE
-            if ch == "Œ" and nxt == "'":
-                score -= _P_ELISION
+            if near_clean_digit:  # "201D" for "2015": digits stay digits next to digits
+                score -= _P_DIGIT
+            if ch == "Œ":
+                score -= _P_OE
+                if nxt == "'":
+                    score -= _P_ELISION
         elif org == _AMB_KEPT:
-            if ch in '!";:' and prev.isalpha() and nxt.isalpha():
+            if ch in ";:" and nxt.isalpha() or ch in '!"' and prev.isalpha() and nxt.isalpha():
                 score -= 2 * _P_GLUE
-            elif ch in '!"' and (prev.isalpha() or nxt.isalpha()):
+            elif ch == "!" or ch == '"' and (prev.isalpha() or nxt.isalpha()):
                 score -= _P_GLUE
-            elif ch in ";:" and nxt.isalpha():
-                score -= _P_GLUE
-            elif ch in "459":
+            elif ch in "459" and not near_clean_digit:
                 near = [origins[j] for j in (i - 1, i + 1) if 0 <= j < n]
-                near_chars = prev + nxt
                 if any(o in (_STRONG_DEC, _AMB_DEC) for o in near) or any(
-                    c.isalpha() for c in near_chars
+                    c.isalpha() for c in prev + nxt
                 ):
                     score -= _P_DIGIT
     return score
@@ -249,16 +294,21 @@ def _prior_keep(token: str, start: int, end: int, prev_out: str) -> bool:
     """Rule of thumb for the ambiguous run ``token[start:end]``.
 
     Keep it when it starts with a lower-case letter (or ``.:;``) right after a
-    lower-case letter, or when it touches a lower-case ASCII letter that is
-    never garbled (a sign of a clean run: in garbled runs lower-case letters
-    are always strong characters).
+    lower-case letter, or when it touches a lower-case letter that is never
+    garbled (a sign of a clean run: in garbled runs lower-case letters are
+    always strong characters).
     """
     first = token[start]
     if prev_out.isalpha() and prev_out.islower() and (first.islower() or first in ".:;"):
         return True
     before = token[start - 1] if start else ""
     after = token[end] if end < len(token) else ""
-    return before in _CLEAN_LOWER or after in _CLEAN_LOWER
+    return _is_clean_lower(before) or _is_clean_lower(after)
+
+
+def _is_clean_lower(ch: str) -> bool:
+    """A lower-case letter that is neither strong nor ambiguous (e, r, é …)."""
+    return ch.isalpha() and ch.islower() and ch not in STRONG and ch not in AMBIGUOUS
 
 
 def _decode_token(token: str, lex: Lexicon) -> str:
@@ -267,7 +317,7 @@ def _decode_token(token: str, lex: Lexicon) -> str:
     nruns = sum(1 for kind, _ in segs if kind == _KIND_AMB)
     if nruns == 0:
         return decode_strong(token)
-    # 2**k candidates; k is at most 6 in the corpus, cap it for safety
+    # 2**k candidates; k is at most 5 in the corpus, cap it for safety
     choices: Iterable[tuple[bool | None, ...]]
     if nruns > 12:
         choices = [(None,) * nruns]
@@ -325,9 +375,7 @@ def _decode_token(token: str, lex: Lexicon) -> str:
 _LONE_WORDS = {'"': "À"}
 
 
-def _decode_pure(
-    token: str, left: bool | None, right: bool | None, lex: Lexicon
-) -> str:
+def _decode_pure(token: str, left: bool | None, right: bool | None, lex: Lexicon) -> str:
     """Decide a token without strong characters that sits next to garbled text.
 
     *left* / *right* tell whether the neighbouring token on that side is
@@ -394,10 +442,13 @@ def repair_line(line: str, lex: Lexicon) -> str:
 def repair_text(text: str, lexicon: Iterable[str] | None = None) -> str:
     """Repair the font-garbled runs of *text*.
 
-    Line-preserving (same lines, same line endings), idempotent, and the
-    identity on clean text.  The lexicon used to arbitrate ambiguous characters
-    is built from *text* itself; *lexicon* optionally adds more words (any
-    iterable of strings).
+    Line-preserving (only characters inside tokens change: whitespace, line
+    endings and hyphens are kept as they are), idempotent, and the identity on
+    clean text (a text without strong characters only loses its stand-alone
+    ``¶`` bullets and ``õ`` elision apostrophes).  The lexicon that arbitrates
+    the ambiguous characters is built from *text* itself plus ``SEED_WORDS``;
+    *lexicon* optionally adds more words (any iterable of strings, e.g. the
+    lines of a word list or another clean text).
     """
     lex = build_lexicon(text, lexicon)
     lines = text.split("\n")
@@ -411,13 +462,29 @@ def repair_text(text: str, lexicon: Iterable[str] | None = None) -> str:
 
 @dataclass
 class RepairStats:
-    """Figures comparing a raw text with its repaired version."""
+    """Figures comparing a raw text with its repaired version.
+
+    ``garbled_tokens_in`` / ``garbled_tokens_out`` count the whitespace/hyphen
+    delimited tokens holding at least one strong character before and after
+    the repair (the goal is 0 after).  ``clean_tokens_altered`` lists, for
+    review, ``(line number, before, after)`` for every token of the input
+    without strong characters that the repair changed (pure-ambiguous tokens
+    such as ``59`` → ``DE``, artefacts such as ``¶`` → ``•``).
+    """
 
     lines_total: int = 0
     lines_changed: int = 0
     garbled_tokens_in: int = 0
     garbled_tokens_out: int = 0
     clean_tokens_altered: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line of figures, for humans (e.g. the CLI's ``--stats``)."""
+        return (
+            f"lines: {self.lines_total} total, {self.lines_changed} changed; "
+            f"garbled tokens: {self.garbled_tokens_in} in, {self.garbled_tokens_out} left; "
+            f"clean tokens altered: {len(self.clean_tokens_altered)}"
+        )
 
 
 def audit(raw: str, repaired: str) -> RepairStats:
@@ -430,7 +497,8 @@ def audit(raw: str, repaired: str) -> RepairStats:
     rep_lines = repaired.split("\n")
     if len(raw_lines) != len(rep_lines):
         raise ValueError("raw and repaired texts differ in number of lines")
-    stats = RepairStats(lines_total=len(raw.splitlines()))
+    # lines as ``wc -l`` would count them, plus a last line without newline
+    stats = RepairStats(lines_total=len(raw_lines) - (1 if raw.endswith("\n") or not raw else 0))
     for no, (a, b) in enumerate(zip(raw_lines, rep_lines, strict=True), start=1):
         if a != b:
             stats.lines_changed += 1
@@ -447,5 +515,5 @@ def audit(raw: str, repaired: str) -> RepairStats:
 
 def repair_file_stats(path: str | Path) -> RepairStats:
     """Repair the UTF-8 file at *path* in memory and return the audit figures."""
-    raw = Path(path).read_text(encoding="utf-8")
+    raw = Path(path).read_bytes().decode("utf-8")
     return audit(raw, repair_text(raw))
