@@ -1,4 +1,4 @@
-"""Text helpers for the CIGREF 2010 parser: HTML debris, whitespace, text matching, task splitting."""
+"""Text helpers of the CIGREF 2010 parser: HTML debris, whitespace, matching, task splitting."""
 
 from __future__ import annotations
 
@@ -102,14 +102,17 @@ def split_tasks(text: str) -> list[str]:
     items: list[list[str]] = [[tokens[0]]]
     for prev, tok in zip(tokens, tokens[1:], strict=False):
         prev_bare = prev.lower().strip("«»\"'’(")
-        prev_bare = re.sub(r"^[a-z]['’]", "", prev_bare) if "'" in prev or "’" in prev else prev_bare
+        prev_bare = (
+            re.sub(r"^[a-z]['’]", "", prev_bare) if "'" in prev or "’" in prev else prev_bare
+        )
         split = (
             _is_split_word(tok)
-            and re.search(r"[A-Za-zàâäéèêëîïôöûüç0-9).]$", prev) is not None
+            and re.search(r"[A-Za-zàâäéèêëîïôöûüç0-9).,]$", prev) is not None
             and prev.lower() not in _NO_SPLIT_BEFORE
             and prev_bare not in _NO_SPLIT_BEFORE
-            and not (re.match(r"^[A-ZÀÂÉÈÊÎÔÛÇ]", prev) and not re.match(r"^[A-Z]{2,}\W*$", prev))
+            and not (re.match(r"^[A-ZÀÂÉÈÊÎÔÛÇ]", prev) and len(re.findall(r"[A-Z]", prev)) < 2)
             and not prev.endswith(("l'", "d'", "L'", "D'"))
+            and (not prev.endswith(",") or len(items[-1]) >= 4)
         )
         if split:
             items.append([tok])
@@ -119,25 +122,37 @@ def split_tasks(text: str) -> list[str]:
 
 
 def cell_items(cell: str) -> list[str]:
-    """Items of a list cell: one per <p> paragraph (➤/• sub-items joined to a 'xxx :' lead-in),
-    or, for plain run-together text, split with :func:`split_tasks`."""
+    """Items of a list cell: one per <p> paragraph, ➤/• bullet or run-together <ul> task; the
+    items of a list that follows a lead-in ending with ':' are joined to it (one sentence).
+    Plain run-together text is split with :func:`split_tasks`."""
     if not re.search(r"<p>|<ul|➤|•", cell):
         return split_tasks(cell)
     items: list[str] = []
-    open_lead = False  # the last item ends with ':' and collects the following sub-items
-    for part in re.split(r"</?p>|<ul[^>]*>|</ul>", cell):
-        subs = re.split(r"(?:^|\s)[➤•](?=\s)", part)
-        head, rest = subs[0], subs[1:]
-        head = clean(head)
-        if head:
-            items.append(head)
-            open_lead = head.endswith(":")
-        for sub in rest:
-            sub = clean(sub)
-            if not sub:
-                continue
-            if open_lead and items:
-                items[-1] = f"{items[-1]} {sub}"
-            else:
-                items.append(sub)
+    open_lead = False  # the last item ends with ':' and collects the following list items
+
+    def add(text: str, sub: bool) -> None:
+        nonlocal open_lead
+        if sub and open_lead and items and not re.match(r"^[A-ZÀÂÉÈÊÎÔÛÇ][a-zà-ÿ]", text):
+            items[-1] = f"{items[-1]} {text}"
+            return
+        items.append(text)
+        open_lead = text.endswith(":")
+
+    for p_part in re.split(r"</?p>", cell):
+        chunks = re.split(r"<ul[^>]*>|</ul>", p_part)
+        for n, chunk in enumerate(chunks):
+            in_list = n > 0
+            if re.search(r"(?:^|\s)[➤•](?=\s)", chunk):
+                subs = re.split(r"(?:^|\s)[➤•](?=\s)", chunk)
+                head = clean(subs[0])
+                if head:
+                    add(head, in_list)
+                for sub in subs[1:]:
+                    if clean(sub):
+                        add(clean(sub), True)
+            elif in_list:
+                for sub in split_tasks(chunk):
+                    add(sub, True)
+            elif clean(chunk):
+                add(clean(chunk), False)
     return items
