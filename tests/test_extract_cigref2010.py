@@ -15,10 +15,12 @@ import yaml
 from nomengraph.cards import check_card, load_schema
 from nomengraph.extract.base import ExtractResult, SourceFormatError
 from nomengraph.extract.cigref2010 import extract
+from nomengraph.extract.corrections import apply_corrections as _apply
+from nomengraph.extract.corrections import load_corrections
 
 ROOT = Path(__file__).parents[1]
 SOURCE = ROOT / "sources" / "cigref-2010-nomenclature.txt"
-CORRECTIONS = ROOT / "sources" / "corrections" / "cigref-2010.yaml"
+CORRECTIONS = ROOT / "sources" / "corrections.yaml"
 GOLDEN = Path(__file__).parent / "fixtures" / "golden" / "cigref-2010"
 ECF = "ecf/ecf-2.0.yaml"
 MATRIX = "matrix/cigref-2010-annex1.yaml"
@@ -335,27 +337,19 @@ def _select(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
 
 
 def apply_corrections(data: dict[str, Any], target: str) -> dict[str, Any]:
-    """Minimal application of the corrections file to one data file (for tests)."""
+    """Apply the project's corrections for one data file with the extract stage's own code."""
     data = copy.deepcopy(data)
-    for entry in yaml.safe_load(CORRECTIONS.read_text(encoding="utf-8")):
-        if entry["target"] != target:
-            continue
-        node: Any = data
-        parts = re.findall(r"([a-z_]+)(?:\[([^\]]+)\])?", entry["field"])
-        for n, (name, key) in enumerate(parts):
-            last = n == len(parts) - 1
-            if last and not key:
-                node[name] = entry["value"]
-                break
-            node = node[name]
-            if key:
-                node = _select(node, key)
-        node.setdefault("corrections", []).append(entry["id"])
+    entries = [c for c in load_corrections(CORRECTIONS) if c.target == target]
+    _apply({target: data}, entries, str(CORRECTIONS))
     return data
 
 
 def test_corrections_file() -> None:
-    entries = yaml.safe_load(CORRECTIONS.read_text(encoding="utf-8"))
+    entries = [
+        e
+        for e in yaml.safe_load(CORRECTIONS.read_text(encoding="utf-8"))
+        if e["id"].startswith("2010-")
+    ]
     ids = [e["id"] for e in entries]
     assert len(ids) == len(set(ids))
     for e in entries:

@@ -49,11 +49,17 @@ class Source:
     edition: str
     filename: str
     parser: str  # module name under nomengraph.extract
+    extras: tuple[tuple[str, str], ...] = ()  # (keyword argument, file name) read beside it
 
 
 SOURCES: tuple[Source, ...] = (
     Source("cigref-2010", "cigref-2010-nomenclature.txt", "cigref2010"),
-    Source("cigref-2018", "cigref-2018-nomenclature.txt", "cigref2018"),
+    Source(
+        "cigref-2018",
+        "cigref-2018-nomenclature.txt",
+        "cigref2018",
+        (("ecf_reference", "ecf-3.0-reference.csv"),),
+    ),
     Source("sic", "sic-referentiel-metiers.txt", "sic"),
 )
 
@@ -87,7 +93,7 @@ def _schema_for(relpath: str) -> str:
     return {"ecf": ECF_SCHEMA, "matrix": MATRIX_SCHEMA}.get(top, CARD_SCHEMA)
 
 
-def _parser(name: str) -> Callable[[str], ExtractResult]:
+def _parser(name: str) -> Callable[..., ExtractResult]:
     module = __import__(f"nomengraph.extract.{name}", fromlist=["extract"])
     return module.extract
 
@@ -121,8 +127,9 @@ def extract_all(
         path = sources_dir / src.filename
         say(f"extract {src.edition}: reading {path}")
         text = _read_source(path)
+        extras = {kw: _read_source(sources_dir / name) for kw, name in src.extras}
         try:
-            result = _parser(src.parser)(text)
+            result = _parser(src.parser)(text, **extras)
         except SourceFormatError as exc:
             raise ExtractError(str(exc)) from None
         for card in result.cards:

@@ -3,7 +3,7 @@
 ``extract(text)`` returns the 33 job cards (edition ``cigref-2010``), the e-CF 2.0 framework of
 annex 2 (``ecf/ecf-2.0.yaml``) and the job x competence matrix of annex 1
 (``matrix/cigref-2010-annex1.yaml``). Printing faults are recorded as printed and reported as
-warnings; fixes belong to ``sources/corrections/cigref-2010.yaml``.
+warnings; fixes belong to ``sources/corrections.yaml``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,141 @@
+"""Text helpers for the CIGREF 2018 parser: line access, layout debris, re-flowing wrapped lines.
+
+The 2018 text is a PDF extraction: every printed line is one text line (often separated by blank
+lines), paragraphs and bullets wrap over several lines, and page furniture (running titles, page
+banners, vertically printed e-CF area labels) is interleaved with the content. These helpers turn
+runs of such lines into clean items and paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SOURCE = "sources/cigref-2018-nomenclature.txt"
+
+_WS = re.compile(r"\s+")
+
+# Bullets: '•' (the repair turns the garbled 'ω' and the Symbol-font '¶' into it), '-' sub-bullets.
+BULLET = re.compile(r"^(?:•|-(?=\s))\s*")
+# 'o' sub-bullets exist only in the change notes of chapter 3 ("o Taux d'indisponibilité...").
+O_BULLET = re.compile(r"^o\s+(?=\S)")
+
+# The e-CF area labels are printed vertically beside the competences; the PDF text gives them as
+# 1-4 character lines ("A", ". P", "LA", "IF", "E.", " G", "ER"...). A fragment is any piece of
+# one of these labels.
+_AREA_LABELS = ("A.PLANIFIER", "B.DEVELOPPER", "C.UTILISER", "D.FACILITER", "E.GERER")
+
+# Words after which a printed line cannot end a sentence: the line is wrapped.
+_FUNCTION_WORDS = frozenset(
+    "le la les l de des du d un une et ou à au aux en par pour sur dans avec sans sous vers entre "
+    "chez que qui dont ne se sa son ses leur leurs ce cette ces tout toute tous toutes plus très "
+    "comme "
+    "est sont a ont".split()
+)
+_TERMINAL = (".", "!", "?", ":", ";", "…")
+
+
+def norm(text: str) -> str:
+    """Collapse whitespace runs to one space and strip."""
+    return _WS.sub(" ", text).strip()
+
+
+def is_area_fragment(text: str) -> bool:
+    """True for a vertical e-CF area-label fragment line ('A', '. P', 'IF', 'E.', 'ER'...)."""
+    compact = text.replace(" ", "")
+    if not compact or len(text.strip()) > 4:
+        return False
+    return any(compact in label for label in _AREA_LABELS)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One source line: its 1-based number and its whitespace-normalised text."""
+
+    no: int
+    text: str
+
+
+def _join(left: str, right: str) -> str:
+    """Join two pieces of one wrapped paragraph: a hyphen at a line end keeps the word whole."""
+    if re.search(r"\w-$", left) and right[:1].isalpha():
+        return left + right
+    return f"{left} {right}"
+
+
+def _open_parens(text: str) -> bool:
+    return text.count("(") > text.count(")")
+
+
+def _continues(item: str, prev: str, nxt: str, prose: bool, bullet: bool) -> bool:
+    """Whether line ``nxt`` continues the paragraph/item ``item`` rather than starting a new one.
+
+    ``prev`` is the previous printed line. ``prose`` is for running text (chapter 3, competence
+    descriptions), where a paragraph does not end without punctuation; ``bullet`` tells that the
+    item started with a bullet.
+    """
+    first = nxt[:1]
+    if first.islower() or first in ")],;.:…(«":
+        return True
+    if first == "*" or is_uppercase_line(nxt) or is_uppercase_line(item):
+        return False
+    if re.search(r"\w-$", item) or item.endswith((",", "(", "'", "/", "«", "–", "+", "&")):
+        return True
+    if _open_parens(item) or item.count("«") > item.count("»"):
+        return True
+    last = re.split(r"[\s']", item.lower())[-1]
+    if last in _FUNCTION_WORDS:
+        return True
+    if prose and not bullet:
+        return not item.endswith(_TERMINAL)
+    # A full-width line without punctuation, then a short line closing the sentence: one wrap.
+    return len(prev) >= 90 and len(nxt) <= 40 and nxt.endswith(".")
+
+
+def reflow(
+    lines: list[Line], *, prose: bool = False, bullets: tuple[re.Pattern[str], ...] = (BULLET,)
+) -> list[tuple[str, int, int, bool]]:
+    """Group lines into items: (text, first line, last line, started with a bullet).
+
+    A bullet always starts an item; any other line continues the current item when the text says
+    so (lower-case start, hyphen, open parenthesis, dangling function word...), else starts one.
+    """
+    items: list[list] = []
+    prev = ""
+    for line in lines:
+        text = line.text
+        marker = None
+        for pat in bullets:
+            m = pat.match(text)
+            if m:
+                marker = m
+                break
+        if marker:
+            body = text[marker.end() :].strip()
+            if not body:
+                continue
+            items.append([body, line.no, line.no, True])
+        elif items and _continues(items[-1][0], prev, text, prose, items[-1][3]):
+            items[-1][0] = _join(items[-1][0], text)
+            items[-1][2] = line.no
+        else:
+            items.append([text, line.no, line.no, False])
+        prev = text
+    return [(norm(t), a, b, bul) for t, a, b, bul in items]
+
+
+def paragraphs(lines: list[Line], *, prose: bool = False) -> str | None:
+    """Lines of a prose field as paragraphs separated by a blank line (bullets dropped)."""
+    items = reflow(lines, prose=prose)
+    if not items:
+        return None
+    return "\n\n".join(text for text, *_ in items)
+
+
+def is_uppercase_line(text: str) -> bool:
+    """An activity heading: (nearly) all its letters are capitals."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 3:
+        return False
+    upper = sum(c.isupper() for c in letters)
+    return upper / len(letters) >= 0.9
