@@ -29,6 +29,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         sources=getattr(args, "sources", None),
         cards=getattr(args, "cards", None),
         corrections=getattr(args, "corrections", None),
+        store=getattr(args, "store", None),
+        exports=getattr(args, "out", None),
     )
 
 
@@ -134,6 +136,70 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_convert(args: argparse.Namespace) -> int:
+    from nomengraph.cards import CardError
+    from nomengraph.convert import convert_all, export
+
+    s = _settings(args)
+    try:
+        _progress(f"convert: reading cards from {s.cards}")
+        dataset = convert_all(s.cards)
+        files = export(dataset, s.exports)
+    except CardError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    except OSError as exc:
+        _err(f"cannot write the exports: {exc}")
+        return EXIT_ERROR
+    for fmt, path in files.items():
+        print(f"{fmt:<8} {path}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from nomengraph.validate import run_validate
+
+    if args.cards is not None:
+        import os
+
+        os.environ["NOMENGRAPH_CARDS"] = str(args.cards)
+    return run_validate(Path(args.path) if args.path else None, args.format)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from nomengraph.build import BuildError, run_build
+
+    s = _settings(args)
+    try:
+        result = run_build(s.cards, s.store, s.exports, progress=_progress)
+    except BuildError as exc:
+        _err(f"{exc}\nThe previous store at {s.store} was left as it was.")
+        return EXIT_ERROR
+    if not result.report.conforms:
+        sys.stdout.write(result.report.to_table())
+        print(
+            f"build stopped: the graph has {len(result.report.violations)} violation(s); "
+            f"the previous store at {s.store} was left as it was.",
+            file=sys.stderr,
+        )
+        return EXIT_NONCONFORMING
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from nomengraph.build import store_stats
+    from nomengraph.store import StoreError
+
+    s = _settings(args)
+    try:
+        print(store_stats(s.store))
+    except StoreError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nomengraph",
@@ -160,6 +226,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "tsv", "md"), default="csv")
     p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
     p.set_defaults(func=cmd_matrix)
+
+    p = sub.add_parser("convert", help="convert the cards to RDF and write the exports")
+    p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
+    p.add_argument("--out", type=Path, help="folder for the exports (default: dist)")
+    p.set_defaults(func=cmd_convert)
+
+    p = sub.add_parser("validate", help="validate the graph, or your own cards, with SHACL")
+    p.add_argument("path", nargs="?", help="a card file or folder (default: the project's cards)")
+    p.add_argument("--format", choices=("table", "ttl"), default="table")
+    p.add_argument("--cards", type=Path, help="the project's cards folder (default: cards)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="convert + validate + load the on-disk store, atomically")
+    p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
+    p.add_argument("--store", type=Path, help="store folder (default: store)")
+    p.add_argument("--out", type=Path, help="folder for the exports (default: dist)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("stats", help="triples per graph, jobs and requirements per edition")
+    p.add_argument("--store", type=Path, help="store folder (default: store)")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("check", help="check card files against the card format (JSON Schema)")
     p.add_argument("path", help="a card file or a folder of cards")

@@ -16,6 +16,8 @@ class Settings:
     sources: Path = Path("sources")
     cards: Path = Path("cards")
     corrections: Path = Path("sources/corrections.yaml")
+    store: Path = Path("store")
+    exports: Path = Path("dist")
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -1,0 +1,123 @@
+"""The build: convert the cards, validate the graph, and load it into the on-disk store.
+
+The store is swapped in only when validation finds no violation; warnings (source faults recorded
+faithfully) do not stop the build. A failed build leaves the previous store intact.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nomengraph import iris
+from nomengraph.cards import CardError
+from nomengraph.convert import convert_all, dataset_quads, export
+from nomengraph.store import OxigraphStore, StoreError, build_store
+from nomengraph.validate import Report, map_to_cards, validate_graph
+
+
+class BuildError(RuntimeError):
+    """The build could not run (bad cards, unwritable store...); the message says why."""
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    sizes: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    store: Path | None = None
+
+    def summary(self) -> str:
+        counts = self.report.counts()
+        lines = [f"store built at {self.store}"]
+        lines += [f"  {g}: {n:,} triples" for g, n in self.sizes.items()]
+        lines.append(f"  total: {sum(self.sizes.values()):,} triples")
+        lines.append(
+            f"validation: conforms ({counts['Warning']} warning(s), {counts['Info']} info(s): "
+            "source faults recorded as printed; `nomengraph validate` lists them)"
+        )
+        lines.append(
+            "timings: " + ", ".join(f"{stage} {secs:.1f} s" for stage, secs in self.seconds.items())
+        )
+        return "\n".join(lines)
+
+
+def _nquads(dataset) -> bytes:
+    from nomengraph.convert import _sorted_nquads
+
+    return "".join(f"{line}\n" for line in _sorted_nquads(dataset_quads(dataset))).encode("utf-8")
+
+
+def run_build(
+    cards_dir: Path,
+    store_path: Path,
+    exports_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Convert + validate + (if no violation) load the store atomically and write the exports."""
+    say = progress or (lambda _m: None)
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    say(f"convert: cards from {cards_dir}")
+    try:
+        dataset = convert_all(Path(cards_dir))
+    except CardError as exc:
+        raise BuildError(f"the cards do not satisfy the card format:\n{exc}") from None
+    except FileNotFoundError as exc:
+        raise BuildError(str(exc)) from None
+    seconds["convert"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("validate: SHACL shapes of ontology/shapes on the whole graph")
+    report = map_to_cards(validate_graph(dataset), cards_dir)
+    seconds["validate"] = time.perf_counter() - t
+    if not report.conforms:
+        return BuildResult(report, seconds=seconds)
+
+    t = time.perf_counter()
+    try:
+        sizes = build_store(_nquads(dataset), store_path, progress=say)
+    except (StoreError, OSError) as exc:
+        raise BuildError(str(exc)) from None
+    seconds["load"] = time.perf_counter() - t
+    if exports_dir is not None:
+        t = time.perf_counter()
+        export(dataset, Path(exports_dir))
+        seconds["export"] = time.perf_counter() - t
+        say(f"export: Turtle, N-Triples, N-Quads and JSON-LD in {exports_dir}")
+    return BuildResult(report, sizes, seconds, Path(store_path))
+
+
+_JOBS_QUERY = """
+PREFIX ng: <https://w3id.org/nomengraph/def/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?scheme (COUNT(DISTINCT ?job) AS ?jobs) (COUNT(DISTINCT ?req) AS ?reqs) WHERE {
+  GRAPH ?g { ?job a ng:Job ; skos:inScheme ?scheme . OPTIONAL { ?job ng:hasRequirement ?req } }
+} GROUP BY ?scheme ORDER BY ?scheme
+"""
+
+
+def store_stats(store_path: Path) -> str:
+    """Triples per named graph, jobs and requirements per edition, as a text report."""
+    store = OxigraphStore.open(store_path)
+    try:
+        sizes = store.graph_sizes()
+        rows = [
+            (
+                str(sol["scheme"].value).removeprefix(iris.ID + "scheme/"),
+                int(sol["jobs"].value),
+                int(sol["reqs"].value),
+            )
+            for sol in store.query(_JOBS_QUERY)
+        ]
+    except (OSError, SyntaxError) as exc:
+        raise StoreError(f"{store_path}: {exc}") from None
+    width = max(len(g) for g in sizes) if sizes else 10
+    lines = [f"store {store_path}", "", f"{'named graph':<{width}}  triples"]
+    lines += [f"{g or '(default graph)':<{width}}  {n:>7,}" for g, n in sizes.items()]
+    lines.append(f"{'total':<{width}}  {sum(sizes.values()):>7,}")
+    lines += ["", f"{'edition':<14}{'jobs':>6}{'requirements':>14}"]
+    lines += [f"{e:<14}{j:>6}{r:>14}" for e, j, r in rows]
+    return "\n".join(lines)

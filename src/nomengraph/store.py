@@ -1,0 +1,145 @@
+"""Store stage: the built graph in an embedded Oxigraph store on disk.
+
+The store is the build artifact. It is built atomically: the new store is written to a sibling
+folder and swapped in only when it is complete, so a failed build leaves the previous one intact.
+The interface is small on purpose (load named graphs as N-Quads, query, list graphs, count) so that
+a remote SPARQL 1.1 store can implement it through the standard protocols.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened, built or queried; the message says which and why."""
+
+
+class GraphStore(Protocol):
+    """What the pipeline needs from a store (embedded or remote)."""
+
+    def query(self, sparql: str) -> object: ...
+
+    def named_graphs(self) -> list[str]: ...
+
+    def count(self, graph: str | None = None) -> int: ...
+
+
+@dataclass
+class OxigraphStore:
+    """An embedded Oxigraph store (on disk, or in memory when ``path`` is None)."""
+
+    store: ox.Store
+    path: Path | None = None
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = True) -> OxigraphStore:
+        """Open an existing on-disk store; read-only by default (several processes may share it)."""
+        path = Path(path)
+        if not (path / "CURRENT").exists():
+            raise StoreError(f"{path}: no store here (run `nomengraph build` first)")
+        try:
+            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the store: {exc}") from None
+        return cls(store, path)
+
+    @classmethod
+    def in_memory_copy(cls, path: str | Path) -> OxigraphStore:
+        """Load an on-disk store into memory (faster scans and aggregates when it fits)."""
+        disk = cls.open(path)
+        memory = ox.Store()
+        memory.bulk_extend(disk.store.quads_for_pattern(None, None, None, None))
+        return cls(memory, None)
+
+    def query(self, sparql: str, **kwargs: object) -> object:
+        return self.store.query(sparql, **kwargs)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs())
+
+    def count(self, graph: str | None = None) -> int:
+        name = ox.NamedNode(graph) if graph else None
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, name))
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph."""
+        sizes: dict[str, int] = {}
+        for quad in self.store.quads_for_pattern(None, None, None, None):
+            key = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+            sizes[key] = sizes.get(key, 0) + 1
+        return dict(sorted(sizes.items()))
+
+
+def _release(store: ox.Store | None) -> None:
+    """Drop a store handle so that RocksDB releases its files and lock."""
+    del store
+    gc.collect()
+
+
+@contextmanager
+def _aside(path: Path) -> Iterator[Path]:
+    """A fresh sibling folder of ``path``; removed on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}-new-", dir=path.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def build_store(
+    nquads: bytes,
+    path: str | Path,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Load N-Quads into a new on-disk store built beside ``path``, then swap it in.
+
+    Returns triples per named graph. On any error the previous store at ``path`` is untouched.
+    """
+    say = progress or (lambda _m: None)
+    path = Path(path).resolve()
+    with _aside(path) as tmp:
+        store = ox.Store(str(tmp))
+        try:
+            say(f"load: {len(nquads):,} bytes of N-Quads into {tmp.name}")
+            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            store.optimize()
+            store.flush()
+            sizes = OxigraphStore(store, tmp).graph_sizes()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"loading the store failed: {exc}") from None
+        finally:
+            _release(store)
+        swap_in(tmp, path)
+    say(f"load: store ready at {path}")
+    return sizes
+
+
+def swap_in(new: Path, path: Path) -> None:
+    """Replace the folder ``path`` by ``new`` with two renames (the old one is then removed)."""
+    old = None
+    if path.exists():
+        old = path.parent / f".{path.name}-old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        path.rename(old)
+    try:
+        new.rename(path)
+    except OSError:
+        if old is not None:
+            old.rename(path)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

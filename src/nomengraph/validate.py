@@ -1,0 +1,690 @@
+"""SHACL validation of the graph, with results traced back to the card files.
+
+The shapes live in ``ontology/shapes/*.ttl`` (see ``docs/data-quality.md``). Three severities:
+``Violation`` (the graph must not contain it: a fault of the cards or of the converter),
+``Warning`` (a fault of the printed sources, kept as printed) and ``Info``.
+
+Validation runs pyshacl on the union of the data graphs, with the vocabulary
+(``ontology/nomengraph.ttl``) as ontology graph and no inference: the converter states every
+``rdf:type`` explicitly, so RDFS inference would only add time (see the measures in the docs).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import ConjunctiveGraph
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from nomengraph import iris
+
+SHAPES_DIR = Path(__file__).resolve().parents[2] / "ontology" / "shapes"
+"""The SHACL shapes, kept at the repository root next to the vocabulary."""
+
+ONTOLOGY_FILE = Path(__file__).resolve().parents[2] / "ontology" / "nomengraph.ttl"
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+
+_PREFIXES = {
+    "ng-shapes": iris.SHAPES,
+    "ng": iris.DEF,
+    "id": iris.ID,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": str(SH),
+}
+
+
+def compact(term: Node | str | None) -> str:
+    """A short form of a term: ``ng:family``, ``id:cigref-2010/job/1.1``, a literal's text."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return str(term)
+    text = str(term)
+    for prefix, ns in _PREFIXES.items():
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns) :]}"
+    return text
+
+
+# Shapes --------------------------------------------------------------------------------------
+
+
+def shape_files(shapes_dir: Path | None = None) -> list[Path]:
+    """The Turtle files of the shapes graph, in a stable order."""
+    return sorted(Path(shapes_dir or SHAPES_DIR).glob("*.ttl"))
+
+
+def load_shapes(shapes_dir: Path | None = None) -> Graph:
+    """Parse every ``*.ttl`` of the shapes folder into one shapes graph."""
+    files = shape_files(shapes_dir)
+    if not files:
+        raise FileNotFoundError(f"no SHACL shapes (*.ttl) in {shapes_dir or SHAPES_DIR}")
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def load_ontology() -> Graph | None:
+    """The vocabulary graph, or None while ``ontology/nomengraph.ttl`` does not exist."""
+    if not ONTOLOGY_FILE.is_file():
+        return None
+    return Graph().parse(ONTOLOGY_FILE, format="turtle")
+
+
+def named_shapes(shapes: Graph) -> list[URIRef]:
+    """The shapes named by an IRI (node shapes and named property shapes)."""
+    found: set[URIRef] = set()
+    for cls in (SH.NodeShape, SH.PropertyShape):
+        found.update(s for s in shapes.subjects(RDF.type, cls) if isinstance(s, URIRef))
+    return sorted(found)
+
+
+# Report --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a result points to in the card files."""
+
+    file: str
+    line: int | None
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, in plain Python values."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: str  # IRI (or blank node id) of the focus node
+    path: str | None  # IRI of the result path, when the constraint names one
+    value: str | None  # the offending value (IRI or literal text)
+    message: str
+    shape: str  # IRI of the named source shape
+    component: str  # IRI of the constraint component (sh:MinCountConstraintComponent...)
+    location: Location | None = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (
+            SEVERITIES.index(self.severity) if self.severity in SEVERITIES else 9,
+            self.focus,
+            self.shape,
+            self.path or "",
+            self.value or "",
+        )
+
+
+@dataclass
+class Report:
+    """What validation found: ``conforms`` is true when there is no violation (warnings and
+    infos record source faults and do not make the data non-conforming)."""
+
+    results: list[Result]
+    graph: Graph = field(repr=False)
+    seconds: float = 0.0
+    problems: list[Any] = field(default_factory=list)  # CardProblem found before SHACL
+
+    @property
+    def conforms(self) -> bool:
+        return not self.problems and not self.violations
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def infos(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Info"]
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
+
+    def by_shape(self) -> dict[tuple[str, str], int]:
+        """Number of results per (severity, shape)."""
+        out: dict[tuple[str, str], int] = {}
+        for r in self.results:
+            key = (r.severity, r.shape)
+            out[key] = out.get(key, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: (SEVERITIES.index(kv[0][0]), kv[0][1])))
+
+    def to_turtle(self) -> str:
+        """The standard SHACL validation report (sh:ValidationReport) in Turtle."""
+        return self.graph.serialize(format="turtle")
+
+    def to_table(self) -> str:
+        """A readable text table: severity | card/entity | field | message."""
+        rows = [("severity", "card/entity", "field", "message")]
+        for p in self.problems:
+            where = f"{p.file}:{p.line}" if p.line else p.file
+            rows.append(("Error", where, p.field, p.message))
+        for r in self.results:
+            if r.location is not None:
+                where, fld = str(r.location), r.location.field
+            else:
+                where, fld = compact(URIRef(r.focus)), compact(URIRef(r.path)) if r.path else ""
+            rows.append((r.severity, where, fld, r.message))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        lines = []
+        for i, row in enumerate(rows):
+            cells = [row[j].ljust(widths[j]) for j in range(3)]
+            lines.append(" | ".join([*cells, row[3]]).rstrip())
+            if i == 0:
+                lines.append("-+-".join("-" * w for w in [*widths, 7]))
+        counts = self.counts()
+        summary = ", ".join(f"{counts[s]} {s.lower()}(s)" for s in SEVERITIES)
+        if self.problems:
+            summary = f"{len(self.problems)} card format error(s), " + summary
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append("")
+        lines.append(f"{summary}: the data {verdict}")
+        return "\n".join(lines) + "\n"
+
+
+def _message(results: Graph, node: Node) -> str:
+    messages = list(results.objects(node, SH.resultMessage))
+    for lang in ("en", None, "fr"):
+        for m in messages:
+            if isinstance(m, Literal) and m.language == lang:
+                return str(m)
+    return str(messages[0]) if messages else ""
+
+
+def _named_shape(shapes: Graph, shape: Node) -> Node:
+    """A blank property shape reports as the named shape it hangs from."""
+    seen = set()
+    while isinstance(shape, BNode) and shape not in seen:
+        seen.add(shape)
+        parent = next(shapes.subjects(SH.property, shape), None)
+        if parent is None:
+            break
+        shape = parent
+    return shape
+
+
+def _results(report_graph: Graph, shapes: Graph) -> list[Result]:
+    out = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        severity = report_graph.value(node, SH.resultSeverity)
+        path = report_graph.value(node, SH.resultPath)
+        value = report_graph.value(node, SH.value)
+        shape = _named_shape(shapes, report_graph.value(node, SH.sourceShape))
+        out.append(
+            Result(
+                severity=str(severity).rsplit("#", 1)[-1],
+                focus=str(report_graph.value(node, SH.focusNode)),
+                path=str(path) if isinstance(path, URIRef) else None,
+                value=str(value) if value is not None else None,
+                message=_message(report_graph, node),
+                shape=str(shape),
+                component=str(report_graph.value(node, SH.sourceConstraintComponent)),
+            )
+        )
+    return sorted(out, key=Result.sort_key)
+
+
+def data_union(data: Graph | Dataset | Iterable[Graph]) -> Graph:
+    """One graph holding every triple of the data: the union of a dataset's named graphs (except
+    the vocabulary's own graph, given to pyshacl separately). pyshacl would otherwise validate
+    each named graph on its own, and the shapes need to see jobs, e-CF and matrix together."""
+    if isinstance(data, Dataset | ConjunctiveGraph):
+        union = Graph()
+        skip = URIRef(iris.graph("ontology"))
+        for s, p, o, g in data.quads((None, None, None, None)):
+            if g is not None and getattr(g, "identifier", g) == skip:
+                continue
+            union.add((s, p, o))
+        return union
+    if isinstance(data, Graph):
+        return data
+    union = Graph()
+    for g in data:
+        for triple in g:
+            union.add(triple)
+    return union
+
+
+@contextmanager
+def _prepared_queries() -> Iterator[None]:
+    """Make rdflib fast enough for the SPARQL constraints, while validating only.
+
+    1. Parse each constraint once. pyshacl hands rdflib the query text anew for every focus
+       node, and rdflib parses it every time (about 0.1 s a query); the translated query does not
+       depend on the bindings, so it is kept and reused.
+    2. Evaluate triple patterns in the order written. rdflib reorders a basic graph pattern by
+       the constants it holds, not knowing that ``$this`` is bound:
+       ``?r a ng:CompetenceRequirement`` would run before ``$this ng:hasRequirement ?r`` and
+       join every requirement with every other (seconds per focus node). The shapes' queries
+       are written starting from ``$this``.
+    """
+    from rdflib.plugins.sparql import algebra, processor
+
+    original = processor.SPARQLProcessor.query
+    cache: dict[tuple[Any, ...], Any] = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+            prepared = cache.get(key)
+            if prepared is None:
+                reorder = algebra.reorderTriples
+                algebra.reorderTriples = list  # type: ignore[assignment]
+                try:
+                    prepared = processor.translateQuery(
+                        processor.parseQuery(strOrQuery), base, initNs
+                    )
+                finally:
+                    algebra.reorderTriples = reorder
+                cache[key] = prepared
+            strOrQuery = prepared
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
+def validate_graph(
+    data: Graph | Dataset | Iterable[Graph],
+    shapes: Graph | None = None,
+    ontology: Graph | None | bool = True,
+    inference: str = "none",
+) -> Report:
+    """Validate ``data`` against the shapes; return a Report.
+
+    ``ontology``: True loads ``ontology/nomengraph.ttl`` when it exists (mixed into a copy of the
+    data by pyshacl), False or None validates the data alone, a Graph is used as is.
+    ``inference``: pyshacl's option ("none", "rdfs"...); "none" by default (see the module doc).
+    """
+    from pyshacl import validate
+
+    shapes = load_shapes() if shapes is None else shapes
+    ont = load_ontology() if ontology is True else (ontology or None)
+    graph = data_union(data)
+    start = time.perf_counter()
+    with _prepared_queries():
+        _conforms, report_graph, _text = validate(
+            graph,
+            shacl_graph=shapes,
+            ont_graph=ont,
+            inference=inference,
+            advanced=False,
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    seconds = time.perf_counter() - start
+    if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: a broken shape
+        raise ValueError(f"SHACL validation failed: {report_graph}")
+    return Report(_results(report_graph, shapes), report_graph, seconds)
+
+
+# Tracing results back to the cards ----------------------------------------------------------
+
+_JOB = re.compile(
+    "^" + re.escape(iris.ID) + r"(?P<edition>[a-z0-9-]+)/job/(?P<number>[0-9]+(?:\.[0-9]+)*)"
+    r"(?P<rest>/.*)?$"
+)
+_MATRIX = re.compile(
+    "^" + re.escape(iris.ID) + r"(?P<edition>[a-z0-9-]+)/matrix/(?P<number>[0-9]+(?:\.[0-9]+)*)"
+    r"(?:/(?P<code>[A-E]\.[0-9]{1,2}))?$"
+)
+_COMPETENCE = re.compile(
+    "^" + re.escape(iris.ID) + r"ecf/(?P<version>[0-9]+\.[0-9]+)/competence/"
+    r"(?P<code>[A-E]\.[0-9]{1,2})(?P<rest>/.*)?$"
+)
+_CODE_TAIL = re.compile(r"/competence/(?P<code>[A-E]\.[0-9]{1,2})$")
+
+_NG, _SKOS, _DCT = iris.DEF, _PREFIXES["skos"], _PREFIXES["dcterms"]
+_RDFS, _PROV = _PREFIXES["rdfs"], _PREFIXES["prov"]
+
+_JOB_FIELDS: dict[str, list[Any]] = {
+    _SKOS + "prefLabel": ["title"],
+    _SKOS + "altLabel": ["other_names"],
+    _SKOS + "notation": ["number"],
+    _SKOS + "inScheme": ["edition"],
+    _NG + "family": ["family"],
+    _NG + "mission": ["mission"],
+    _DCT + "description": ["description"],
+    _NG + "hasCard": ["has_card"],
+    _NG + "hasRequirement": ["competences"],
+    _NG + "hasActivityGroup": ["activities"],
+    _NG + "hasDeliverable": ["deliverables"],
+    _NG + "hasPerformanceIndicator": ["performance_indicators"],
+    _NG + "hasCareerPath": ["career_path"],
+    _NG + "trends": ["trends"],
+    _NG + "changeStatus": ["changes", "status"],
+    _NG + "previousNumber": ["changes", "previous_number"],
+    _NG + "changeNote": ["changes", "notes"],
+    _NG + "appliedCorrection": ["corrections"],
+    _PROV + "wasDerivedFrom": ["provenance"],
+}
+_REQUIREMENT_FIELDS: dict[str, list[Any]] = {
+    _NG + "competence": ["code"],
+    _NG + "minLevel": ["level_min"],
+    _NG + "maxLevel": ["level_max"],
+    _NG + "levelAsPrinted": ["level"],
+    _NG + "descriptorAsPrinted": ["descriptor"],
+    _NG + "doubtful": ["doubtful"],
+    _NG + "printedCode": ["printed_code"],
+    _RDFS + "comment": ["note"],
+    _NG + "appliedCorrection": ["corrections"],
+    _NG + "firstLine": ["lines"],
+    _NG + "lastLine": ["lines"],
+}
+
+
+@dataclass
+class _File:
+    path: Path
+    data: Any
+    node: yaml.Node | None
+
+
+class CardIndex:
+    """The YAML files of a cards folder, indexed by what the IRIs name: (edition, number) for
+    cards, e-CF version for framework files, edition for matrix files."""
+
+    def __init__(self, files: Iterable[Path], base: Path | None = None):
+        from nomengraph.cards import CardError, parse_yaml
+
+        self.base = base
+        self.cards: dict[tuple[str, str], _File] = {}
+        self.ecf: dict[str, _File] = {}
+        self.matrices: dict[str, _File] = {}
+        for path in files:
+            try:
+                data, node = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+            except (CardError, OSError, UnicodeDecodeError):
+                continue
+            if not isinstance(data, dict):
+                continue
+            entry = _File(path, data, node)
+            if data.get("framework") == "e-CF" and "competences" in data:
+                self.ecf[str(data.get("version"))] = entry
+            elif "rows" in data and "edition" in data:
+                self.matrices[str(data["edition"])] = entry
+            elif "edition" in data and "number" in data:
+                self.cards[(str(data["edition"]), str(data["number"]))] = entry
+
+    @classmethod
+    def scan(cls, folder: str | Path) -> CardIndex:
+        folder = Path(folder)
+        if folder.is_file():
+            return cls([folder])
+        return cls(sorted(folder.rglob("*.yaml"), key=lambda p: p.as_posix()), folder)
+
+    def _where(self, entry: _File, path: Sequence[Any]) -> Location:
+        from nomengraph.cards import _node_line, field_path
+
+        return Location(str(entry.path), _node_line(entry.node, path), field_path(path))
+
+    def locate(self, result: Result) -> Location | None:
+        """The file, line and field a result points to, or None when no file holds it."""
+        focus = result.focus
+        m = _JOB.match(focus)
+        if m:
+            return self._locate_job(m, result)
+        m = _MATRIX.match(focus)
+        if m:
+            return self._locate_matrix(m)
+        m = _COMPETENCE.match(focus)
+        if m and m.group("version") in self.ecf:
+            entry = self.ecf[m.group("version")]
+            path: list[Any] = ["competences"]
+            for i, comp in enumerate(entry.data.get("competences") or []):
+                if isinstance(comp, dict) and comp.get("code") == m.group("code"):
+                    path = ["competences", i]
+            return self._where(entry, path)
+        return None
+
+    def _locate_job(self, m: re.Match[str], result: Result) -> Location | None:
+        entry = self.cards.get((m.group("edition"), m.group("number")))
+        if entry is None:
+            return None
+        rest = m.group("rest") or ""
+        data = entry.data
+        if not rest:
+            path = list(_JOB_FIELDS.get(result.path or "", []))
+            if result.path == _NG + "hasRequirement" and result.value:
+                found = self._competence_index(data, result.value)
+                if found is not None:
+                    path = ["competences", found]
+            return self._where(entry, path)
+        code = _CODE_TAIL.match(rest)
+        if code:
+            index = self._competence_index(data, code.group("code"))
+            if index is None:
+                return self._where(entry, ["competences"])
+            return self._where(
+                entry, ["competences", index, *_REQUIREMENT_FIELDS.get(result.path or "", [])]
+            )
+        parts = rest.strip("/").split("/")
+        lists = {
+            "activity": "activities",
+            "deliverable": "deliverables",
+            "indicator": "performance_indicators",
+        }
+        if parts[0] in lists and len(parts) == 2 and parts[1].isdigit():
+            return self._where(entry, [lists[parts[0]], int(parts[1]) - 1])
+        if parts[0] == "career-path":
+            return self._where(entry, ["career_path"])
+        if parts[0] == "source":
+            return self._where(entry, ["provenance"])
+        return self._where(entry, [])
+
+    @staticmethod
+    def _competence_index(card: dict[str, Any], code_or_iri: str) -> int | None:
+        code = code_or_iri.rsplit("/", 1)[-1]
+        for i, req in enumerate(card.get("competences") or []):
+            if isinstance(req, dict) and req.get("code") == code:
+                return i
+        return None
+
+    def _locate_matrix(self, m: re.Match[str]) -> Location | None:
+        entry = self.matrices.get(m.group("edition"))
+        if entry is not None:
+            for i, row in enumerate(entry.data.get("rows") or []):
+                if isinstance(row, dict) and str(row.get("number")) == m.group("number"):
+                    path: list[Any] = ["rows", i]
+                    code = m.group("code")
+                    if code and isinstance(row.get("levels"), dict) and code in row["levels"]:
+                        path += ["levels", code]
+                    return self._where(entry, path)
+        card = self.cards.get((m.group("edition"), m.group("number")))
+        if card is None:
+            return None
+        index = self._competence_index(card.data, m.group("code") or "")
+        return self._where(card, ["competences", index] if index is not None else ["competences"])
+
+
+def map_to_cards(report: Report, cards_dir: str | Path | CardIndex) -> Report:
+    """Return the report with each result located in the card files under ``cards_dir``: a job
+    IRI maps to ``<edition>/<number>.yaml`` and the field its path names, a requirement IRI to
+    that card's ``competences[i]``, an e-CF competence to the framework file, a matrix row or cell
+    to the matrix file. Results that no file holds keep ``location=None``."""
+    index = cards_dir if isinstance(cards_dir, CardIndex) else CardIndex.scan(cards_dir)
+    located = [replace(r, location=index.locate(r)) for r in report.results]
+    return Report(located, report.graph, report.seconds, list(report.problems))
+
+
+# Validating a folder of cards ---------------------------------------------------------------
+
+
+def _card_files(folder: Path) -> list[Path]:
+    from nomengraph.cards import iter_card_files
+    from nomengraph.convert import ECF_DIR, MATRIX_DIR
+
+    return [
+        p
+        for p in iter_card_files(folder)
+        if not ({ECF_DIR, MATRIX_DIR} & set(p.relative_to(folder).parts[:-1]))
+    ]
+
+
+def validate_cards(path: str | Path, reference: str | Path | None = None) -> Report:
+    """Validate a card file or a folder of cards, such as an organisation's own.
+
+    First the card format (JSON Schema and loading rules: ``Report.problems``, with file, line
+    and field), then the cards that pass it are converted to RDF and checked with the shapes,
+    each result located in its card. The e-CF data the requirements refer to is read from the
+    folder's own ``ecf/`` sub-folder, otherwise from ``reference/ecf`` (default: the project's
+    cards folder from the settings); a ``matrix/`` sub-folder is converted too.
+
+    Raises FileNotFoundError when ``path`` does not exist or holds no card.
+    """
+    from nomengraph import convert
+    from nomengraph.cards import (
+        ECF_SCHEMA,
+        MATRIX_SCHEMA,
+        CardError,
+        CardProblem,
+        load_card,
+        load_data_file,
+    )
+    from nomengraph.settings import Settings
+    from nomengraph.vocab import NG
+
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file or folder")
+    folder = path if path.is_dir() else None
+    files = _card_files(path) if folder else [path]
+    if not files:
+        raise FileNotFoundError(f"{path}: no card files (*.yaml)")
+
+    problems: list[CardProblem] = []
+    cards: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        try:
+            card = load_card(file)
+        except CardError as exc:
+            problems.extend(exc.problems)
+            continue
+        if card["id"] in seen:
+            problems.append(
+                CardProblem(
+                    str(file), 1, "id", f"duplicate id {card['id']!r} (also {seen[card['id']]})"
+                )
+            )
+            continue
+        seen[card["id"]] = str(file)
+        cards.append(card)
+
+    ref = Path(reference) if reference is not None else Settings.load().cards
+    ecf_dir = folder / convert.ECF_DIR if folder and (folder / convert.ECF_DIR).is_dir() else None
+    ecf_dir = ecf_dir or ref / convert.ECF_DIR
+    data_files: list[tuple[Path, str]] = [(p, ECF_SCHEMA) for p in sorted(ecf_dir.glob("*.yaml"))]
+    if folder and (folder / convert.MATRIX_DIR).is_dir():
+        data_files += [
+            (p, MATRIX_SCHEMA) for p in sorted((folder / convert.MATRIX_DIR).glob("*.yaml"))
+        ]
+
+    graph = Graph()
+    for edition in sorted({c["edition"] for c in cards}):
+        for triple in convert.edition_metadata(edition):
+            graph.add(triple)
+        scheme = URIRef(iris.edition(edition))
+        if any(c["competences"] for c in cards if c["edition"] == edition) and (
+            graph.value(scheme, NG.usesFramework) is None
+        ):
+            # An organisation's own edition: its codes are read in the converter's default e-CF
+            # version (convert.ecf_version_of), so say so, as the known editions do.
+            framework = URIRef(iris.framework(convert.ecf_version_of(edition)))
+            graph.add((scheme, NG.usesFramework, framework))
+    for card in cards:
+        for triple in convert.convert_card(card):
+            graph.add(triple)
+    for file, schema in data_files:
+        try:
+            data = load_data_file(file, schema)
+        except CardError as exc:
+            problems.extend(exc.problems)
+            continue
+        triples = (
+            convert.convert_ecf(data) if schema == ECF_SCHEMA else convert.convert_matrix(data)
+        )
+        for triple in triples:
+            graph.add(triple)
+
+    report = validate_graph(graph)
+    index = CardIndex([*files, *(f for f, _ in data_files)], folder)
+    located = map_to_cards(report, index)
+    located.problems = problems
+    return located
+
+
+def validate_project(cards_dir: str | Path) -> Report:
+    """Validate the project's whole dataset, as ``convert.convert_all`` builds it from
+    ``cards_dir`` (every edition, the e-CF, the matrix, the metadata graph)."""
+    from nomengraph.convert import convert_all
+
+    report = validate_graph(convert_all(Path(cards_dir)))
+    return map_to_cards(report, cards_dir)
+
+
+def run_validate(path: Path | None, fmt: str = "table") -> int:
+    """The ``nomengraph validate [PATH] [--format table|ttl]`` command.
+
+    Without PATH, validates the project's dataset built from the settings' cards folder; with
+    PATH, a card file or folder of one's own cards (see :func:`validate_cards`). Prints the
+    report (``table``: readable table; ``ttl``: the SHACL validation report in Turtle, card-format
+    errors then go to standard error). Returns 0 when the data conforms (warnings and infos
+    allowed), 1 when there are violations or card-format errors, 2 on an error (missing path,
+    unreadable shapes...).
+    """
+    from nomengraph.cards import CardError
+    from nomengraph.settings import Settings
+
+    if fmt not in ("table", "ttl"):
+        print(f"nomengraph: error: unknown format {fmt!r} (table or ttl)", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        if path is None:
+            cards_dir = Settings.load().cards
+            if not cards_dir.is_dir():
+                raise FileNotFoundError(f"{cards_dir}: no cards folder")
+            try:
+                report = validate_project(cards_dir)
+            except CardError as exc:  # the project's own cards break the format
+                report = Report([], Graph(), problems=list(exc.problems))
+        else:
+            report = validate_cards(path)
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        print(f"nomengraph: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if fmt == "ttl":
+        for p in report.problems:
+            print(str(p), file=sys.stderr)
+        sys.stdout.write(report.to_turtle())
+    else:
+        sys.stdout.write(report.to_table())
+    print(f"validation took {report.seconds:.1f} s", file=sys.stderr)
+    return EXIT_OK if report.conforms else EXIT_NONCONFORMING

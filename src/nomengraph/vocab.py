@@ -1,0 +1,163 @@
+"""The terms of the graph: the ``ng:`` vocabulary and the reused namespaces.
+
+Python code reaches RDF terms only through this module. ``NG`` is a closed rdflib
+``DefinedNamespace``: ``NG.Job`` is a term, ``NG.Jobb`` raises ``AttributeError``, so a typo fails
+at once instead of producing a silent, undeclared IRI. Every ``NG`` term is declared, with labels
+and comments in French and English, in ``ontology/nomengraph.ttl`` (``tests/test_vocab.py`` keeps
+the two in step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SH,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+    Namespace,
+)
+
+from nomengraph import iris
+
+__all__ = [
+    "DCAT",
+    "DCTERMS",
+    "NG",
+    "ONTOLOGY",
+    "ONTOLOGY_FILE",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "VOID",
+    "XSD",
+]
+
+SCHEMA = SDO  # schema.org, https://schema.org/
+
+
+class NG(DefinedNamespace):
+    """The nomengraph vocabulary, ``https://w3id.org/nomengraph/def/``."""
+
+    _NS = Namespace(iris.DEF)
+    _fail = True
+    _warn = False
+
+    # Classes
+    ActivityGroup: URIRef
+    CareerPath: URIRef
+    ChangeStatus: URIRef
+    Competence: URIRef
+    CompetenceArea: URIRef
+    CompetenceFramework: URIRef
+    CompetenceRequirement: URIRef
+    Deliverable: URIRef
+    Job: URIRef
+    JobFamily: URIRef
+    KnowledgeExample: URIRef
+    LevelDescriptor: URIRef
+    MatrixCell: URIRef
+    MatrixRow: URIRef
+    Nomenclature: URIRef
+    PerformanceIndicator: URIRef
+    ProficiencyLevel: URIRef
+    SkillExample: URIRef
+    SourceExtract: URIRef
+
+    # Object properties
+    admissibleLevel: URIRef
+    area: URIRef
+    changeStatus: URIRef
+    competence: URIRef
+    continues: URIRef
+    family: URIRef
+    hasActivityGroup: URIRef
+    hasCareerPath: URIRef
+    hasDeliverable: URIRef
+    hasKnowledge: URIRef
+    hasLevelDescriptor: URIRef
+    hasPerformanceIndicator: URIRef
+    hasRequirement: URIRef
+    hasSkill: URIRef
+    job: URIRef
+    level: URIRef
+    maxLevel: URIRef
+    minLevel: URIRef
+    notApplicableLevel: URIRef
+    ofCompetence: URIRef
+    previousVersion: URIRef
+    printedLevel: URIRef
+    usesFramework: URIRef
+
+    # Datatype properties
+    aligned: URIRef
+    appliedCorrection: URIRef
+    changeNote: URIRef
+    descriptorAsPrinted: URIRef
+    doubtful: URIRef
+    education: URIRef
+    eqfLevel: URIRef
+    experience: URIRef
+    firstLine: URIRef
+    hasCard: URIRef
+    lastLine: URIRef
+    levelAsPrinted: URIRef
+    levelNumber: URIRef
+    matrixValues: URIRef
+    mission: URIRef
+    newInVersion: URIRef
+    position: URIRef
+    previousNumber: URIRef
+    previousTitle: URIRef
+    printedCode: URIRef
+    sha256: URIRef
+    sourceFile: URIRef
+    task: URIRef
+    text: URIRef
+    trends: URIRef
+    usedByCards: URIRef
+
+    # Individuals (change statuses)
+    ModifiedJob: URIRef
+    NewJob: URIRef
+    RenumberedJob: URIRef
+    UnchangedJob: URIRef
+
+
+ONTOLOGY = URIRef(iris.DEF)
+"""The IRI of the ``owl:Ontology`` (the vocabulary namespace itself)."""
+
+ONTOLOGY_FILE = Path(__file__).resolve().parents[2] / "ontology" / "nomengraph.ttl"
+"""The vocabulary in Turtle (kept at the repository root, next to the SHACL shapes)."""
+
+PREFIXES: dict[str, str] = {
+    "ng": iris.DEF,
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "sh": str(SH),
+    "vann": "http://purl.org/vocab/vann/",
+    "skos": str(SKOS),
+    "void": str(VOID),
+    "xsd": str(XSD),
+}
+"""Prefixes used by the exports, in a fixed order."""

@@ -1,0 +1,180 @@
+"""nomengraph.validate: reports, tracing results to card files, validating a folder of cards."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import SH
+
+from nomengraph import iris
+from nomengraph.validate import (
+    CardIndex,
+    Report,
+    Result,
+    load_shapes,
+    map_to_cards,
+    named_shapes,
+    run_validate,
+    validate_cards,
+    validate_graph,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHAPES_FIX = FIXTURES / "shapes"
+EVERY_FIELD = FIXTURES / "cards" / "valid" / "every-field.yaml"
+
+ECF_30 = {
+    "framework": "e-CF",
+    "version": "3.0",
+    "areas": [{"code": "B", "name": {"en": "BUILD"}}, {"code": "E", "name": {"en": "MANAGE"}}],
+    "levels": [{"level": n, "eqf": [n + 2]} for n in range(1, 6)],
+    "competences": [
+        {
+            "code": "B.1",
+            "area": "B",
+            "name": {"en": "Application Development"},
+            "levels": [1, 2, 3],
+        },
+        {
+            "code": "E.8",
+            "area": "E",
+            "name": {"en": "Information Security Management"},
+            "levels": [2, 3, 4],
+        },
+    ],
+    "provenance": [],
+}
+
+
+def test_load_shapes_names_every_topic() -> None:
+    shapes = load_shapes()
+    names = {str(s).rsplit("/", 1)[-1] for s in named_shapes(shapes)}
+    assert {
+        "JobPrefLabelShape",
+        "RequirementFrameworkShape",
+        "MatrixCellLevelShape",
+        "CompetenceShape",
+        "LanguageTagShape",
+    } <= names
+
+
+def _fixture(name: str) -> Graph:
+    g = Graph().parse(SHAPES_FIX / "base.ttl", format="turtle")
+    return g.parse(SHAPES_FIX / name, format="turtle")
+
+
+def test_dataset_named_graphs_are_validated_together() -> None:
+    # The job and its requirement in one graph, the e-CF in another: validated as one union,
+    # the requirement's competence is found (no unknown-competence warning).
+    base = Graph().parse(SHAPES_FIX / "base.ttl", format="turtle")
+    job = Graph().parse(SHAPES_FIX / "valid" / "job-cigref-2018-with-card.ttl", format="turtle")
+    ds = Dataset()
+    ecf, jobs = ds.graph(URIRef(iris.graph("ecf"))), ds.graph(URIRef(iris.graph("cigref-2018")))
+    for t in base:
+        ecf.add(t)
+    for t in job:
+        jobs.add(t)
+    report = validate_graph(ds)
+    assert report.conforms and report.results == []
+
+
+def test_report_severities_turtle_and_table() -> None:
+    report = validate_graph(_fixture("invalid/requirement-level-six.ttl"))
+    assert not report.conforms
+    assert {r.severity for r in report.results} == {"Violation", "Warning"}
+    assert report.counts() == {"Violation": 1, "Warning": 1, "Info": 0}
+    back = Graph().parse(data=report.to_turtle(), format="turtle")
+    assert len(list(back.subjects(None, SH.ValidationReport))) == 1
+    assert len(list(back.subjects(None, SH.ValidationResult))) == 2
+    table = report.to_table()
+    assert table.splitlines()[0].split(" | ")[0].strip() == "severity"
+    assert "id:cigref-2010/job/9.1/competence/B.1" in table
+    assert "does not conform" in table
+
+
+def test_warnings_alone_conform() -> None:
+    report = validate_graph(_fixture("invalid/requirement-level-not-admitted.ttl"))
+    assert report.conforms
+    assert [r.severity for r in report.results] == ["Warning"]
+
+
+def _cards_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "cards" / "acme"
+    folder.mkdir(parents=True)
+    shutil.copy(EVERY_FIELD, folder / "1.1.yaml")
+    return tmp_path / "cards"
+
+
+def test_map_to_cards_points_at_the_requirement_field(tmp_path: Path) -> None:
+    cards = _cards_dir(tmp_path)
+    req = iris.requirement("acme", "1.1", "E.8")
+    result = Result("Violation", req, iris.DEF + "minLevel", None, "m", iris.SHAPES + "X", "c")
+    job = Result("Violation", iris.job("acme", "1.1"), iris.DEF + "mission", None, "m", "s", "c")
+    located = map_to_cards(Report([result, job], Graph()), cards).results
+    card = cards / "acme" / "1.1.yaml"
+    text = card.read_text(encoding="utf-8").splitlines()
+    loc = located[0].location
+    assert loc is not None and loc.file == str(card) and loc.field == "competences[1].level_min"
+    assert text[loc.line - 1].strip() == "level_min: 2"
+    loc = located[1].location
+    assert loc is not None and loc.field == "mission" and text[loc.line - 1].startswith("mission:")
+
+
+def test_map_to_cards_leaves_unknown_focus_unlocated(tmp_path: Path) -> None:
+    index = CardIndex.scan(_cards_dir(tmp_path))
+    result = Result("Warning", iris.job("other", "1"), None, None, "m", "s", "c")
+    assert index.locate(result) is None
+
+
+def _own_cards(tmp_path: Path, card_changes: dict) -> Path:
+    root = tmp_path / "mine"
+    (root / "ecf").mkdir(parents=True)
+    (root / "ecf" / "ecf-3.0.yaml").write_text(yaml.safe_dump(ECF_30), encoding="utf-8")
+    card = yaml.safe_load(EVERY_FIELD.read_text(encoding="utf-8"))
+    card.update(card_changes)
+    (root / "1.1.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_validate_cards_of_an_organisation(tmp_path: Path) -> None:
+    root = _own_cards(tmp_path, {})
+    report = validate_cards(root)
+    assert report.problems == []
+    assert report.conforms, report.to_table()
+    # every-field.yaml: E.8 at levels 2-4 (admitted), doubtful -> one info, located in the card
+    assert [(r.severity, r.location.field) for r in report.results] == [
+        ("Info", "competences[1].doubtful")
+    ]
+
+
+def test_validate_cards_reports_format_errors_first_then_shacl(tmp_path: Path) -> None:
+    root = _own_cards(tmp_path, {})
+    card = yaml.safe_load((root / "1.1.yaml").read_text(encoding="utf-8"))
+    card["competences"][0]["code"] = "B.9"  # not in our e-CF 3.0: a warning
+    card["competences"][0]["level"], card["competences"][0]["level_min"] = "3", 3
+    card["competences"][0]["level_max"] = 3
+    (root / "1.1.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
+    (root / "2.1.yaml").write_text("id: acme-2.1\nedition: acme\n", encoding="utf-8")
+    report = validate_cards(root)
+    assert report.problems and all(p.file.endswith("2.1.yaml") for p in report.problems)
+    assert not report.conforms
+    shapes = {r.shape.rsplit("/", 1)[-1] for r in report.results}
+    assert "RequirementUnknownCompetenceShape" in shapes
+    table = report.to_table()
+    assert table.index("Error") < table.index("Warning")
+
+
+def test_run_validate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_validate(_own_cards(tmp_path, {}), "table") == 0
+    assert "the data conforms" in capsys.readouterr().out
+    bad = _own_cards(tmp_path / "b", {"title": "x", "has_card": "yes"})
+    assert run_validate(bad, "table") == 1
+    assert run_validate(tmp_path / "missing", "table") == 2
+    assert run_validate(_own_cards(tmp_path / "c", {}), "ttl") == 0
+    out = capsys.readouterr().out
+    assert "sh:ValidationReport" in out
+    assert run_validate(_own_cards(tmp_path / "d", {}), "json") == 2
