@@ -18,6 +18,15 @@ class Settings:
     corrections: Path = Path("sources/corrections.yaml")
     store: Path = Path("store")
     exports: Path = Path("dist")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    query_timeout: float = 10.0  # seconds; the query is stopped after this
+    max_rows: int = 10_000  # result rows (or triples) returned at most
+    max_request_bytes: int = 1_000_000  # larger requests get 413
+    update_token: str = ""  # SPARQL Update is enabled only when this secret is set
+    allow_service: bool = False  # SERVICE and LOAD of remote URLs are refused unless set
+    in_memory: bool = True  # serve from an in-memory copy of the on-disk store when it fits
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -44,6 +53,14 @@ def _convert(type_name: Any, raw: str) -> Any:
         return Path(raw)
     if type_name in (int, "int"):
         return int(raw)
+    if type_name in (float, "float"):
+        return float(raw)
+    if type_name in (bool, "bool"):
+        if raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.strip().lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"not a boolean: {raw!r}")
     return raw
 
 
