@@ -200,6 +200,138 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from nomengraph.server.run import run_server
+
+    s = Settings.load(
+        store=args.store,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        query_timeout=args.timeout,
+        max_rows=args.max_rows,
+        update_token=args.update_token,
+        allow_service=True if args.allow_service else None,
+        in_memory=False if args.on_disk else None,
+    )
+    return run_server(s)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from nomengraph.query import (
+        QUERIES,
+        QueryError,
+        format_result,
+        list_queries,
+        load_query,
+        run_query,
+    )
+    from nomengraph.store import OxigraphStore, StoreError
+
+    folder = args.queries or QUERIES
+    try:
+        if args.list:
+            for q in list_queries(folder):
+                params = " ".join(
+                    f"{p.name}=<{p.type}>" if p.required else f"[{p.name}=<{p.type}>]"
+                    for p in q.params
+                )
+                print(f"{q.name:<44} {params}".rstrip())
+                print(f"    {q.summary}")
+            return EXIT_OK
+        if not args.name:
+            _err("give a query name, or --list to list them")
+            return EXIT_ERROR
+        params: dict[str, str] = {}
+        for item in args.param:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                _err(f"--param {item!r}: expected NAME=VALUE")
+                return EXIT_ERROR
+            params[key.strip()] = value
+        named = load_query(args.name, folder)
+        store = OxigraphStore.open(_settings(args).store)
+        result = run_query(store, named, params)
+    except (QueryError, StoreError) as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    sys.stdout.write(format_result(result, args.format))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from nomengraph.vocabularies import VocabularyError, import_esco, import_rome, write_graph
+
+    importer = import_esco if args.vocabulary == "esco" else import_rome
+    out = args.out or Settings.load().exports / f"{args.vocabulary}.nq"
+    try:
+        _progress(f"import: reading {args.vocabulary} from {args.folder}")
+        graph, report = importer(Path(args.folder), args.release)
+        write_graph(graph, out)
+    except VocabularyError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    except OSError as exc:
+        _err(f"cannot write {out}: {exc.strerror or exc}")
+        return EXIT_ERROR
+    print(report.summary())
+    print(f"written to {out}")
+    return EXIT_OK
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from nomengraph import link
+
+    s = _settings(args)
+    try:
+        if args.link_command == "check":
+            objects = None
+            if args.esco or args.rome:
+                objects = set(link.known_subjects(s.cards))
+                if args.esco:
+                    objects |= set(link.read_esco_occupations(*args.esco))
+                    objects |= set(link.read_esco_skills(*args.esco))
+                if args.rome:
+                    objects |= set(link.read_rome(args.rome))
+            sets = link.read_mappings(args.mappings, link.known_subjects(s.cards), objects)
+            for mset in sets:
+                print(f"{mset.name:<20}{len(mset.rows):>6} rows{len(mset.subjects()):>6} subjects")
+            return EXIT_OK
+        if args.target == "rome":
+            if not args.rome:
+                _err("--rome DIR is needed for --target rome")
+                return EXIT_ERROR
+            targets = list(link.read_rome(args.rome).values())
+        else:
+            if not args.esco:
+                _err(f"--esco DIR is needed for --target {args.target}")
+                return EXIT_ERROR
+            read = (
+                link.read_esco_skills if args.target == "esco-skill" else link.read_esco_occupations
+            )
+            targets = list(read(*args.esco).values())
+        if args.link_command == "evaluate":
+            index = link.prepare(targets)
+            print(f"crosswalk: {link.evaluate_crosswalk(args.crosswalk, index).as_text()}")
+            return EXIT_OK
+        meta, rows = link.candidate_set(s.cards, args.edition, targets, args.target, args.k)
+        text = link.format_sssom(meta, rows)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"{len(rows)} candidate rows written to {args.out}")
+        else:
+            sys.stdout.write(text)
+    except link.MappingError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
+        return EXIT_NONCONFORMING
+    except (OSError, KeyError) as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nomengraph",
@@ -248,9 +380,69 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", type=Path, help="store folder (default: store)")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("serve", help="serve the store: SPARQL 1.1 endpoint (docs/endpoint.md)")
+    p.add_argument("--store", type=Path, help="store folder (default: store)")
+    p.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: 8000)")
+    p.add_argument("--workers", type=int, help="server processes (default: 2)")
+    p.add_argument("--timeout", type=float, help="query time limit in seconds (default: 10)")
+    p.add_argument("--max-rows", type=int, help="result rows at most (default: 10000)")
+    p.add_argument("--update-token", help="enable SPARQL Update with this bearer token")
+    p.add_argument("--allow-service", action="store_true", help="allow SERVICE and LOAD")
+    p.add_argument("--on-disk", action="store_true", help="query the disk store, not a copy")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("query", help="run a named query of the query library (queries/*.rq)")
+    p.add_argument("name", nargs="?", help="the query name (file name without .rq)")
+    p.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", help="a query parameter"
+    )
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--store", type=Path, help="store folder (default: store)")
+    p.add_argument("--queries", type=Path, help="query folder (default: queries)")
+    p.add_argument("--list", action="store_true", help="list the queries and their parameters")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("import", help="import ESCO or ROME from its CSV export to RDF")
+    p.add_argument("vocabulary", choices=("esco", "rome"), help="which vocabulary")
+    p.add_argument("folder", help="the folder of the CSV export (docs/vocabularies.md)")
+    p.add_argument(
+        "--out", type=Path, help="output file, .nq (default: dist/<vocabulary>.nq), .nt or .ttl"
+    )
+    p.add_argument("--release", help="version of the export (default: from the folder/file names)")
+    p.set_defaults(func=cmd_import)
+
     p = sub.add_parser("check", help="check card files against the card format (JSON Schema)")
     p.add_argument("path", help="a card file or a folder of cards")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("link", help="mappings to ESCO/ROME: check them, propose candidates")
+    lsub = p.add_subparsers(dest="link_command", required=True, metavar="ACTION")
+    q = lsub.add_parser("check", help="check the SSSOM files of mappings/")
+    q.add_argument("--mappings", type=Path, default=Path("mappings"), help="default: mappings")
+    q.add_argument("--esco", type=Path, action="append", help="ESCO CSV folder (repeatable)")
+    q.add_argument("--rome", type=Path, help="ROME CSV folder: check that objects exist")
+    for name, text in (
+        ("propose", "candidate links of an edition, as SSSOM rows to review"),
+        ("evaluate", "score the candidate generator against an ESCO-ROME crosswalk"),
+    ):
+        q = lsub.add_parser(name, help=text)
+        q.add_argument("--esco", type=Path, action="append", help="ESCO CSV folder (repeatable)")
+        q.add_argument("--rome", type=Path, help="ROME CSV folder (unix_*_v460_utf8.csv)")
+        q.add_argument(
+            "--target", choices=("esco", "esco-skill", "rome"), default="esco", help="default: esco"
+        )
+        if name == "propose":
+            q.add_argument(
+                "--edition", required=True, help="cigref-2010, cigref-2018, sic, ecf-3.0"
+            )
+            q.add_argument("-k", "--k", type=int, default=5, help="candidates per subject")
+            q.add_argument("--out", help="write the candidates here (default: standard output)")
+        else:
+            q.add_argument("--crosswalk", type=Path, required=True, help="ESCO-ROME mapping CSV")
+    for q in lsub.choices.values():
+        q.add_argument("--cards", type=Path, help="cards folder (default: cards)")
+    p.set_defaults(func=cmd_link)
     return parser
 
 

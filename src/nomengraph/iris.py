@@ -137,3 +137,36 @@ def graph(name: str) -> str:
 
 def dataset() -> str:
     return f"{ID}dataset"
+
+
+# External vocabularies ------------------------------------------------------------------------
+# ESCO and ISCO-08 keep their official IRIs (http://data.europa.eu/esco/...); ROME has no
+# dereferenceable IRIs, so its fiches and job titles are minted here from their official codes.
+
+_ROME_CODE = re.compile(r"^[A-N][0-9]{4}$")
+_OGR = re.compile(r"^[0-9]+$")
+
+
+def rome(code: str) -> str:
+    """A ROME fiche (métier): ``id/rome/M1805``."""
+    return f"{ID}rome/{_check(_ROME_CODE, code, 'ROME code')}"
+
+
+def rome_appellation(ogr: str) -> str:
+    """A ROME job title (appellation), by its OGR code: ``id/rome/appellation/38936``."""
+    return f"{ID}rome/appellation/{_check(_OGR, str(ogr), 'ROME OGR code')}"
+
+
+# External vocabularies: import stage (ROME scheme and hierarchy) -----------------------------
+
+_ROME_DOMAIN = re.compile(r"^[A-N]([0-9]{2})?$")
+
+
+def rome_scheme() -> str:
+    """The ROME as a concept scheme: ``id/rome``."""
+    return f"{ID}rome"
+
+
+def rome_domain(code: str) -> str:
+    """A ROME grand domaine (``M``) or domaine professionnel (``M18``): ``id/rome/M18``."""
+    return f"{ID}rome/{_check(_ROME_DOMAIN, code, 'ROME domain code')}"

@@ -1,0 +1,405 @@
+"""The query library: named SPARQL queries in ``queries/*.rq``, with typed parameters.
+
+A query file is plain SPARQL 1.1 preceded by a header of ``#+`` comments::
+
+    #+ summary: the jobs of one family of one edition
+    #+ description: free text; the line may be repeated
+    #+ param: edition (edition, cigref-2018) the edition, e.g. cigref-2018
+    #+ param: family (number, required) the family number as printed, e.g. 8
+
+A parameter is ``name (type, default) description``. The default is a value, ``required`` (the
+caller must give it) or ``optional`` (left unbound when not given: the query then ranges over
+every value). Each parameter is a variable of the same name in the query (``?edition``), which
+the SELECT clause projects. Values are never pasted into the query text: they are checked
+against their type, turned into one RDF term and bound with Oxigraph's substitutions
+(SEP-0007), so a value cannot change the shape of the query.
+
+Queries are written without ``GRAPH``: they run with the union of the named graphs as the
+default graph, as the SPARQL endpoint serves it, so a file runs unchanged on the endpoint (where
+its parameters are simply unbound).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from nomengraph import iris
+
+QUERIES = Path("queries")
+FORMATS = ("table", "csv", "json")
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    _XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_FLOAT_TYPES = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+
+# Prefixes used to shorten IRIs in the ``table`` format only (csv and json give full IRIs).
+TABLE_PREFIXES = {
+    "id:": iris.ID,
+    "ng:": iris.DEF,
+    "skos:": "http://www.w3.org/2004/02/skos/core#",
+}
+
+
+class QueryError(Exception):
+    """A named query cannot be found, parsed, bound or run; the message says which and why."""
+
+
+class UnknownQuery(QueryError):
+    """No query of that name in the library."""
+
+
+class ParamError(QueryError):
+    """A parameter is unknown, missing or has a value that does not fit its type."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None  # None: required
+    optional: bool
+    description: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is None and not self.optional
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    params: tuple[Param, ...] = ()
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise ParamError(
+            f"query {self.name!r} has no parameter {name!r}"
+            + (
+                f" (its parameters: {', '.join(p.name for p in self.params)})"
+                if self.params
+                else ""
+            )
+        )
+
+
+@dataclass
+class Result:
+    """A SELECT result as plain Python values (IRIs and texts as str, numbers, booleans)."""
+
+    columns: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    query: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, object]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+# Parameter types ---------------------------------------------------------------------------
+
+_EDITION = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+_JOB = re.compile(r"^([a-z][a-z0-9-]*[a-z0-9])[/:-]([0-9]+(?:\.[0-9]+)*)$")
+_CODE = re.compile(r"^[A-E]\.[0-9]{1,2}$")
+_AREA = re.compile(r"^[A-E]$")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _iri(value: str) -> ox.NamedNode:
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+$", value):
+        raise ValueError("not an absolute IRI")
+    return ox.NamedNode(value)
+
+
+def _integer(value: str) -> ox.Literal:
+    if not re.match(r"^[+-]?[0-9]+$", value.strip()):
+        raise ValueError("not an integer")
+    return ox.Literal(int(value))
+
+
+def _level(value: str) -> ox.Literal:
+    term = _integer(value)
+    if not 1 <= int(term.value) <= 5:
+        raise ValueError("not a proficiency level 1 to 5")
+    return term
+
+
+def _match(pattern: re.Pattern[str], what: str):
+    def convert(value: str) -> ox.Literal:
+        if not pattern.match(value):
+            raise ValueError(f"not {what}")
+        return ox.Literal(value)
+
+    return convert
+
+
+def _edition(value: str) -> ox.NamedNode:
+    if value.startswith(iris.ID + "scheme/"):
+        value = value.removeprefix(iris.ID + "scheme/")
+    if not _EDITION.match(value):
+        raise ValueError("not an edition key (lower-case, e.g. cigref-2018, sic)")
+    return ox.NamedNode(iris.edition(value))
+
+
+def _job(value: str) -> ox.NamedNode:
+    if value.startswith(iris.ID):
+        if not re.match(r"^[a-z][a-z0-9-]*[a-z0-9]/job/[0-9]+(\.[0-9]+)*$", value[len(iris.ID) :]):
+            raise ValueError(f"not a job IRI ({iris.ID}<edition>/job/<number>)")
+        return ox.NamedNode(value)
+    m = _JOB.match(value)
+    if not m:
+        raise ValueError("not a job: give its IRI or <edition>/<number>, e.g. cigref-2018/2.6")
+    return ox.NamedNode(iris.job(m.group(1), m.group(2)))
+
+
+PARAM_TYPES = {
+    "iri": (_iri, "an absolute IRI"),
+    "string": (lambda v: ox.Literal(v), "any text"),
+    "integer": (_integer, "an integer"),
+    "level": (_level, "a proficiency level 1 to 5"),
+    "competence": (_match(_CODE, "an e-CF competence code like E.8"), "e-CF code like E.8"),
+    "area": (_match(_AREA, "an e-CF area letter A to E"), "e-CF area A to E"),
+    "number": (_match(_NUMBER, "a number like 2.6 or 8"), "a job or family number"),
+    "lang": (_match(_LANG, "a language tag like fr or en"), "a language tag"),
+    "edition": (_edition, "an edition key like cigref-2018 (bound to its scheme IRI)"),
+    "job": (_job, "a job IRI or <edition>/<number> like cigref-2018/2.6"),
+}
+
+
+def to_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    """Check ``value`` against the parameter's type and return the RDF term it stands for."""
+    convert, _ = PARAM_TYPES[param.type]
+    if not isinstance(value, str) or not value.strip():
+        raise ParamError(f"parameter {param.name!r}: empty value")
+    try:
+        return convert(value.strip())
+    except ValueError as exc:
+        raise ParamError(f"parameter {param.name!r} ({param.type}): {value!r} is {exc}") from None
+
+
+# Reading the library -----------------------------------------------------------------------
+
+_HEADER = re.compile(r"^#\+\s*([a-z]+)\s*:\s?(.*)$")
+_PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*([a-z]+)\s*,\s*([^)]*?)\s*\)\s*(.*)$")
+
+
+def parse_query(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file and its header."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {}
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "param":
+            pm = _PARAM.match(value)
+            if not pm:
+                raise QueryError(
+                    f"{path}:{number}: a param line is 'name (type, default) description'"
+                )
+            name, ptype, default, description = pm.groups()
+            if ptype not in PARAM_TYPES:
+                raise QueryError(
+                    f"{path}:{number}: unknown parameter type {ptype!r} "
+                    f"(one of {', '.join(PARAM_TYPES)})"
+                )
+            if any(p.name == name for p in params):
+                raise QueryError(f"{path}:{number}: parameter {name!r} declared twice")
+            params.append(
+                Param(
+                    name,
+                    ptype,
+                    None if default in ("required", "optional") else default,
+                    default == "optional",
+                    description,
+                )
+            )
+        elif key in ("summary", "description", "expect"):
+            fields.setdefault(key, []).append(value)
+        else:
+            raise QueryError(f"{path}:{number}: unknown header field {key!r}")
+    summary = " ".join(fields.get("summary", [])).strip()
+    if not summary:
+        raise QueryError(f"{path}: no '#+ summary:' line")
+    query = NamedQuery(
+        path.stem,
+        path,
+        text,
+        summary,
+        " ".join(fields.get("description", [])).strip(),
+        tuple(params),
+    )
+    for p in query.params:  # defaults must fit their type
+        if p.default is not None:
+            to_term(p, p.default)
+    return query
+
+
+def list_queries(folder: Path | str = QUERIES) -> list[NamedQuery]:
+    """Every query of the library, by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise QueryError(f"{folder}: no query folder here")
+    return [parse_query(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def load_query(name: str, folder: Path | str = QUERIES) -> NamedQuery:
+    """One query by name (the file name without ``.rq``)."""
+    folder = Path(folder)
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", name or ""):
+        raise UnknownQuery(f"{name!r} is not a query name (lower-case letters, digits, hyphens)")
+    path = folder / f"{name}.rq"
+    if not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.rq")) if folder.is_dir() else []
+        close = [k for k in known if name in k or k in name]
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownQuery(f"no query named {name!r} in {folder}{hint} (`--list` lists them)")
+    return parse_query(path)
+
+
+def bind(
+    query: NamedQuery, params: dict[str, str] | None = None
+) -> tuple[str, dict[ox.Variable, ox.NamedNode | ox.Literal]]:
+    """The query text and the substitutions (variable -> term) for these parameter values."""
+    params = dict(params or {})
+    for name in params:
+        query.param(name)  # unknown parameter -> ParamError
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
+    for p in query.params:
+        value = params.get(p.name, p.default)
+        if value is None:
+            if p.required:
+                raise ParamError(
+                    f"query {query.name!r} needs the parameter {p.name!r} ({p.type}): "
+                    f"{p.description}"
+                )
+            continue
+        substitutions[ox.Variable(p.name)] = to_term(p, value)
+    return query.text, substitutions
+
+
+def _value(term: object) -> object:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        try:
+            if dt in _INTEGER_TYPES:
+                return int(term.value)
+            if dt in _FLOAT_TYPES:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if dt == _XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def run_query(store: object, query: NamedQuery, params: dict[str, str] | None = None) -> Result:
+    """Run a named query on a store (``OxigraphStore`` or ``pyoxigraph.Store``).
+
+    The default graph is the union of the named graphs.
+    """
+    text, substitutions = bind(query, params)
+    target = getattr(store, "store", store)
+    try:
+        solutions = target.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+    except SyntaxError as exc:
+        raise QueryError(f"{query.path}: {exc}") from None
+    except (OSError, RuntimeError) as exc:
+        raise QueryError(f"query {query.name!r} failed: {exc}") from None
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise QueryError(f"query {query.name!r} is not a SELECT query")
+    columns = [v.value for v in solutions.variables]
+    rows = [[_value(sol[c]) for c in columns] for sol in solutions]
+    return Result(columns, rows, query.name, dict(params or {}))
+
+
+# Output ---------------------------------------------------------------------------------------
+
+
+def _text(value: object, compact: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if compact else repr(value)
+    text = str(value)
+    if compact:
+        for prefix, base in TABLE_PREFIXES.items():
+            if text.startswith(base) and " " not in text:
+                return prefix + text[len(base) :]
+        text = " ".join(text.split())
+    return text
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """``table``: aligned text (IRIs shortened with id:/ng:/skos:, long texts cut at 60 chars);
+    ``csv``: RFC 4180 with a header line; ``json``: ``{"query", "params", "columns", "rows"}``
+    where each row is an object column -> value (null when unbound)."""
+    if fmt == "json":
+        doc = {
+            "query": result.query,
+            "params": result.params,
+            "columns": result.columns,
+            "rows": result.records(),
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows([[_text(v) for v in row] for row in result.rows])
+        return out.getvalue()
+    if fmt == "table":
+        cells = [[_cut(_text(v, compact=True)) for v in row] for row in result.rows]
+        widths = [len(c) for c in result.columns]
+        for row in cells:
+            widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True))]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+        lines = [line.rstrip() for line in lines]
+        lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+        return "\n".join(lines) + "\n"
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def _cut(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

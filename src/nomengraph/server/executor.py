@@ -1,0 +1,374 @@
+"""The query executor: runs SPARQL in worker processes that can be killed on timeout.
+
+pyoxigraph cannot interrupt a running query, so each query is sent to a long-lived child
+process (:mod:`nomengraph.server.worker`) that holds the store (an in-memory copy of the on-disk
+store, or the on-disk store itself). The executor waits for the answer at most the query's time
+limit; past it, the child is killed (SIGKILL: its CPU is freed at once), a fresh one is started in
+its place, and the caller gets :class:`QueryTimeout`. The calling thread is the only one blocked;
+other requests go on (in other server processes, or with other children of this executor).
+
+Answers come back already serialised in the negotiated media type, so a caller does not touch
+pyoxigraph objects::
+
+    result = get_executor().run(query, accept="application/sparql-results+json")
+    rows = json.loads(result.body)["results"]["bindings"]
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from nomengraph.server import lexer
+from nomengraph.server.negotiation import NegotiationError, negotiate
+
+READY_TIMEOUT = 120.0  # seconds for a new worker to open (or copy) the store
+
+
+class QueryError(Exception):
+    """A query (or update) that cannot be answered; ``status`` is the HTTP status to send."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(QueryError):
+    """A request that is not well formed (bad parameter, bad graph IRI...): 400."""
+
+
+class QuerySyntaxError(QueryError):
+    """The parser refused the query or update; the message is the parser's: 400."""
+
+
+class QueryForbidden(QueryError):
+    """SERVICE, LOAD, or an update where updates are not allowed: 403."""
+
+    status = 403
+
+
+class NotAcceptable(QueryError):
+    """None of the accepted media types can be produced for this kind of query: 406."""
+
+    status = 406
+
+
+class QueryTooLarge(QueryError):
+    """The result has more rows (or triples) than the server's limit: 422."""
+
+    status = 422
+
+
+class QueryTimeout(QueryError):
+    """The query ran out of time and was stopped (its worker process was killed): 503."""
+
+    status = 503
+
+
+class ServerBusy(QueryError):
+    """No worker became free in time: 503."""
+
+    status = 503
+
+
+class QueryEvaluationError(QueryError):
+    """The engine failed while evaluating a well-formed query: 400 (as Oxigraph's server)."""
+
+
+class WorkerFailure(QueryError):
+    """The worker process died or could not start: 500."""
+
+    status = 500
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's answer, serialised: ``kind`` is select, ask, construct or describe."""
+
+    kind: str
+    media_type: str
+    body: bytes
+    rows: int = 0
+
+
+class _Child:
+    """One worker process and its two pipes."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.inbox: Connection | None = None
+        self.outbox: Connection | None = None
+        self.ready = False
+        self.pid: int | None = None
+        self.stats: dict[str, int] | None = None
+        self.start()
+
+    def start(self) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "nomengraph.server.worker",
+                    str(to_child_r),
+                    str(from_child_w),
+                    json.dumps(self.config),
+                ],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.outbox = Connection(to_child_w, readable=False)
+        self.inbox = Connection(from_child_r, writable=False)
+        self.ready = False
+        self.pid = self.proc.pid
+
+    def wait_ready(self) -> None:
+        if self.ready:
+            return
+        assert self.inbox is not None
+        if not self.inbox.poll(READY_TIMEOUT):
+            self.kill()
+            raise WorkerFailure("the query worker did not start in time")
+        try:
+            hello = self.inbox.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise WorkerFailure("the query worker exited while opening the store") from None
+        if "fatal" in hello:
+            self.kill()
+            raise WorkerFailure(f"the query worker cannot open the store: {hello['fatal']}")
+        self.ready = True
+        self.stats = hello["stats"]
+
+    def call(self, message: dict[str, Any], timeout: float, limit: float) -> dict[str, Any]:
+        self.wait_ready()
+        assert self.inbox is not None and self.outbox is not None
+        try:
+            self.outbox.send(message)
+            if not self.inbox.poll(timeout):
+                self.restart()
+                raise QueryTimeout(
+                    f"the query was stopped after {limit:g} s (its time limit); "
+                    "make it more selective or add a LIMIT"
+                )
+            return self.inbox.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self.restart()
+            raise WorkerFailure("the query worker died while running the query") from None
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+        for conn in (self.inbox, self.outbox):
+            if conn is not None:
+                conn.close()
+        self.inbox = self.outbox = None
+        self.ready = False
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+
+class Executor:
+    """Runs queries (and updates) against one store in a pool of killable worker processes.
+
+    ``processes`` workers run queries side by side (a sync gunicorn worker needs one). With
+    ``writable=True`` the store is opened read-write for SPARQL Update, by a single worker (only
+    one process may open the on-disk store for writing): queries and updates then take turns.
+    """
+
+    def __init__(
+        self,
+        store: str | Path,
+        *,
+        in_memory: bool = True,
+        writable: bool = False,
+        max_rows: int = 10_000,
+        query_timeout: float = 10.0,
+        allow_service: bool = False,
+        prefixes: dict[str, str] | None = None,
+        processes: int = 1,
+    ) -> None:
+        self.store_path = Path(store).resolve()
+        self.writable = writable
+        self.in_memory = in_memory and not writable
+        self.max_rows = max_rows
+        self.query_timeout = query_timeout
+        self.allow_service = allow_service
+        self.processes = 1 if writable else max(1, processes)
+        self._config = {
+            "store": str(self.store_path),
+            "in_memory": self.in_memory,
+            "writable": writable,
+            "max_rows": max_rows,
+            "prefixes": prefixes or {},
+        }
+        self._owner = os.getpid()
+        self._lock = threading.Lock()
+        self._stats: dict[str, int] = {}
+        self._children: list[_Child] = []
+        self._free: queue.Queue[_Child] = queue.Queue()
+        for _ in range(self.processes):
+            child = _Child(self._config)
+            self._children.append(child)
+            self._free.put(child)
+        # Wait for the first worker: a store that cannot be opened is reported at start.
+        first = self._free.get()
+        try:
+            first.wait_ready()
+            self._stats = dict(first.stats or {})
+        finally:
+            self._free.put(first)
+        ref = weakref.ref(self)
+        atexit.register(lambda: (e := ref()) is not None and e.close())
+
+    # -- information -----------------------------------------------------------------------
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Triples per named graph ("" for the default graph), as of start or the last update."""
+        return dict(self._stats)
+
+    @property
+    def triples(self) -> int:
+        return sum(self._stats.values())
+
+    @property
+    def named_graphs(self) -> list[str]:
+        return [g for g in self._stats if g]
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the worker processes (a killed worker is replaced by a new pid)."""
+        return [c.pid for c in self._children if c.pid is not None]
+
+    # -- running ---------------------------------------------------------------------------
+
+    def _limit(self, timeout: float | None) -> float:
+        if timeout is None:
+            return self.query_timeout
+        if not timeout > 0:
+            raise BadRequest(f"timeout must be a positive number of seconds, not {timeout!r}")
+        return min(float(timeout), self.query_timeout)
+
+    def _call(self, message: dict[str, Any], limit: float) -> dict[str, Any]:
+        if os.getpid() != self._owner:
+            raise WorkerFailure("the executor was created in another process")
+        start = time.monotonic()
+        try:
+            child = self._free.get(timeout=limit)
+        except queue.Empty:
+            raise ServerBusy(
+                f"no query worker became free within {limit:g} s; try again later"
+            ) from None
+        try:
+            remaining = max(0.05, limit - (time.monotonic() - start))
+            answer = child.call(message, remaining, limit)
+        finally:
+            self._free.put(child)
+        if answer.get("ok"):
+            return answer
+        error, text = answer.get("error"), answer.get("message", "")
+        if error == "syntax":
+            raise QuerySyntaxError(text)
+        if error == "too_large":
+            raise QueryTooLarge(f"{text} (the server's limit); add a LIMIT or page with OFFSET")
+        if error in ("bad_request", "evaluation"):
+            raise QueryEvaluationError(text)
+        raise WorkerFailure(text or "the query worker failed")
+
+    def run(
+        self,
+        query: str,
+        *,
+        accept: str | None = "*/*",
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+        timeout: float | None = None,
+        format: str | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless the query
+        (FROM) or the arguments name the dataset. ``accept`` is an Accept header value (the
+        default, */*, gives SPARQL results JSON for SELECT/ASK and Turtle for CONSTRUCT/DESCRIBE);
+        ``format`` a format= name that overrides it; ``base_iri`` resolves relative IRIs.
+        Raises :class:`QueryError` subclasses."""
+        limit = self._limit(timeout)
+        scan = lexer.scan(query)
+        if not self.allow_service and scan.has("SERVICE"):
+            raise QueryForbidden(
+                "SERVICE (federated query) is disabled on this endpoint: the server does not "
+                "call other endpoints"
+            )
+        media = None
+        if scan.form is not None:
+            try:
+                media = negotiate(scan.form, accept, format)
+            except NegotiationError as exc:
+                raise (BadRequest if exc.bad_request else NotAcceptable)(str(exc)) from None
+        message: dict[str, Any] = {
+            "op": "query",
+            "query": query,
+            "media_type": media,
+            "base_iri": base_iri,
+        }
+        if default_graph_uris or named_graph_uris:
+            message["default_graphs"] = list(default_graph_uris or [])
+            message["named_graphs"] = list(named_graph_uris or [])
+        else:
+            message["union"] = not scan.has("FROM")
+        answer = self._call(message, limit)
+        kind = answer["kind"]
+        if kind == "graph":
+            kind = "describe" if scan.form == "describe" else "construct"
+        return QueryResult(kind, answer["media_type"], answer["body"], answer.get("rows", 0))
+
+    def update(
+        self, update: str, *, timeout: float | None = None, base_iri: str | None = None
+    ) -> None:
+        """Run a SPARQL Update (only on a writable executor). Raises :class:`QueryError`."""
+        if not self.writable:
+            raise QueryForbidden("SPARQL Update is disabled on this endpoint (read-only)")
+        limit = self._limit(timeout)
+        scan = lexer.scan(update)
+        if scan.has("SERVICE") and not self.allow_service:
+            raise QueryForbidden("SERVICE (federated query) is disabled on this endpoint")
+        if scan.has("LOAD"):
+            if not self.allow_service:
+                raise QueryForbidden("LOAD is disabled on this endpoint")
+            targets = scan.iris_after.get("LOAD", []) + scan.iris_after.get("SILENT", [])
+            if any(not t.lower().startswith(("http://", "https://")) for t in targets):
+                raise QueryForbidden("LOAD is allowed only from http(s) URLs")
+        answer = self._call({"op": "update", "update": update, "base_iri": base_iri}, limit)
+        self._stats = dict(answer["stats"])
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if os.getpid() != self._owner:
+            return
+        with self._lock:
+            for child in self._children:
+                child.kill()
+            self._children = []

@@ -1,0 +1,217 @@
+"""The query worker: a child process that holds the store and runs one query at a time.
+
+pyoxigraph cannot cancel a running query, so queries run here, in a process that the server
+kills (and replaces) when a query outlives its time limit. The parent talks to it over two
+pipes with :mod:`multiprocessing.connection` messages (pickled dicts, trusted both ways):
+
+* first, the worker sends ``{"ready": True, "graphs": {...}, "pid": ...}`` (or ``{"fatal": msg}``);
+* then, for each request ``{"op": "query" | "update" | "stats", ...}`` it sends one answer
+  ``{"ok": True, ...}`` or ``{"ok": False, "error": kind, "message": text}``.
+
+Run as ``python -m nomengraph.server.worker IN_FD OUT_FD CONFIG_JSON`` by the executor only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RESULTS_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+RDF_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+DEFAULT_SELECT = "application/sparql-results+json"
+DEFAULT_GRAPH = "text/turtle"
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """A term as in the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+            direction = getattr(term, "direction", None)
+            if direction is not None:
+                out["its:dir"] = "rtl" if "RTL" in str(direction).upper() else "ltr"
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def solutions_json(variables: list[str], rows: list[Any]) -> bytes:
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name in variables:
+            value = row[name]
+            if value is not None:
+                binding[name] = term_json(value)
+        bindings.append(binding)
+    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class TooManyRows(Exception):
+    pass
+
+
+class Worker:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.max_rows: int = config["max_rows"]
+        self.prefixes: dict[str, str] = config.get("prefixes") or {}
+        path = config["store"]
+        if config.get("writable"):
+            self.store = ox.Store(path)
+        elif config.get("in_memory"):
+            disk = ox.Store.read_only(path)
+            self.store = ox.Store()
+            self.store.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            del disk
+        else:
+            self.store = ox.Store.read_only(path)
+
+    def stats(self) -> dict[str, int]:
+        sizes: dict[str, int] = {}
+        for quad in self.store.quads_for_pattern(None, None, None, None):
+            g = quad.graph_name
+            key = g.value if isinstance(g, ox.NamedNode) else ""
+            sizes[key] = sizes.get(key, 0) + 1
+        for g in self.store.named_graphs():  # empty named graphs too
+            if isinstance(g, ox.NamedNode):
+                sizes.setdefault(g.value, 0)
+        return dict(sorted(sizes.items()))
+
+    def query(self, msg: dict[str, Any]) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        if msg.get("default_graphs") is not None or msg.get("named_graphs") is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in msg.get("default_graphs") or []]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in msg.get("named_graphs") or []]
+        elif msg.get("union", True):
+            kwargs["use_default_graph_as_union"] = True
+        if msg.get("base_iri"):
+            kwargs["base_iri"] = msg["base_iri"]
+        result = self.store.query(msg["query"], **kwargs)
+        media: str | None = msg.get("media_type")
+        if isinstance(result, ox.QueryBoolean):
+            media = media if media in RESULTS_FORMATS else DEFAULT_SELECT
+            body = result.serialize(format=RESULTS_FORMATS[media])
+            return {"ok": True, "kind": "ask", "media_type": media, "body": body, "rows": 1}
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = []
+            for row in result:
+                rows.append(row)
+                if len(rows) > self.max_rows:
+                    raise TooManyRows(f"the query returns more than {self.max_rows} rows")
+            media = media if media in RESULTS_FORMATS else DEFAULT_SELECT
+            body = solutions_json(variables, rows)
+            if media != DEFAULT_SELECT:
+                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                body = parsed.serialize(format=RESULTS_FORMATS[media])
+            return {
+                "ok": True,
+                "kind": "select",
+                "media_type": media,
+                "body": body,
+                "rows": len(rows),
+            }
+        triples = []
+        for triple in result:
+            triples.append(triple)
+            if len(triples) > self.max_rows:
+                raise TooManyRows(f"the query returns more than {self.max_rows} triples")
+        media = media if media in RDF_FORMATS else DEFAULT_GRAPH
+        fmt = RDF_FORMATS[media]
+        prefixes = self.prefixes if fmt in (ox.RdfFormat.TURTLE,) else None
+        body = ox.serialize(triples, format=fmt, prefixes=prefixes) if triples else b""
+        if not triples and fmt == ox.RdfFormat.JSON_LD:
+            body = b"[]"
+        elif not triples and fmt == ox.RdfFormat.RDF_XML:
+            body = ox.serialize([], format=fmt) or (
+                b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+            )
+        return {
+            "ok": True,
+            "kind": "graph",
+            "media_type": media,
+            "body": body,
+            "rows": len(triples),
+        }
+
+    def update(self, msg: dict[str, Any]) -> dict[str, Any]:
+        self.store.update(msg["update"], base_iri=msg.get("base_iri"))
+        self.store.flush()
+        return {"ok": True, "stats": self.stats()}
+
+    def handle(self, msg: dict[str, Any]) -> dict[str, Any]:
+        op = msg.get("op")
+        try:
+            if op == "query":
+                return self.query(msg)
+            if op == "update":
+                return self.update(msg)
+            if op == "stats":
+                return {"ok": True, "stats": self.stats()}
+            return {"ok": False, "error": "internal", "message": f"unknown operation {op!r}"}
+        except SyntaxError as exc:
+            return {"ok": False, "error": "syntax", "message": str(exc)}
+        except TooManyRows as exc:
+            return {"ok": False, "error": "too_large", "message": str(exc)}
+        except ValueError as exc:  # bad graph IRIs and the like
+            return {"ok": False, "error": "bad_request", "message": str(exc)}
+        except OSError as exc:  # evaluation errors (including failed SERVICE/LOAD calls)
+            return {"ok": False, "error": "evaluation", "message": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - the worker must answer whatever happens
+            return {"ok": False, "error": "internal", "message": f"{type(exc).__name__}: {exc}"}
+
+
+def main(argv: list[str]) -> int:
+    in_fd, out_fd = int(argv[0]), int(argv[1])
+    config = json.loads(argv[2])
+    inbox, outbox = Connection(in_fd, writable=False), Connection(out_fd, readable=False)
+    try:
+        worker = Worker(config)
+        outbox.send({"ready": True, "pid": os.getpid(), "stats": worker.stats()})
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        outbox.send({"fatal": f"{type(exc).__name__}: {exc}"})
+        return 2
+    while True:
+        try:
+            msg = inbox.recv()
+        except (EOFError, OSError):
+            return 0  # the parent went away
+        outbox.send(worker.handle(msg))
+
+
+if __name__ == "__main__":  # pragma: no cover - run by the executor
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,379 @@
+"""The HTML pages of the server: linked-data pages, content negotiation, home and query pages."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import rdflib
+import yaml
+
+from nomengraph.build import run_build
+from nomengraph.server import create_app
+from nomengraph.server.pages import read_examples, valid_rest
+
+ROOT = Path(__file__).parents[1]
+CARDS = ROOT / "cards"
+SERVER = ROOT / "src" / "nomengraph" / "server"
+ID = "https://w3id.org/nomengraph/id/"
+XSS = "<script>alert('pwned')</script>"
+
+EXAMPLE_A = """\
+#+ summary: The jobs of each edition, with <b>their</b> title.
+#+ param: edition (edition, optional) one edition
+
+PREFIX ng: <https://w3id.org/nomengraph/def/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?job ?title WHERE { ?job a ng:Job ; skos:prefLabel ?title } ORDER BY ?job
+"""
+EXAMPLE_B = """\
+# no summary here
+ASK { ?s ?p ?o }
+"""
+
+
+def small_cards(tmp_path: Path) -> Path:
+    """The e-CF data, two 2010 cards, two 2018 cards and a 2018 card with a hostile title."""
+    cards = tmp_path / "cards"
+    shutil.copytree(CARDS / "ecf", cards / "ecf")
+    for edition, numbers in (("cigref-2010", ("1.1", "2.3")), ("cigref-2018", ("2.6", "5.1"))):
+        (cards / edition).mkdir(parents=True, exist_ok=True)
+        for n in numbers:
+            shutil.copy(CARDS / edition / f"{n}.yaml", cards / edition / f"{n}.yaml")
+    card = yaml.safe_load((CARDS / "cigref-2018" / "8.3.yaml").read_text(encoding="utf-8"))
+    card["title"] = f"Hacker {XSS} & co"
+    (cards / "cigref-2018" / "8.3.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return cards
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pages")
+    run_build(small_cards(root), root / "store")
+    queries = root / "queries"
+    queries.mkdir()
+    (queries / "jobs.rq").write_text(EXAMPLE_A, encoding="utf-8")
+    (queries / "anything.rq").write_text(EXAMPLE_B, encoding="utf-8")
+    application = create_app(store=root / "store")
+    application.config["NOMENGRAPH_QUERIES"] = str(queries)
+    yield application
+    application.extensions["nomengraph"].close()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def html(response) -> str:
+    assert response.mimetype == "text/html", response.data[:300]
+    return response.get_data(as_text=True)
+
+
+# Linked-data pages --------------------------------------------------------------------------
+
+
+def test_job_page_shows_the_card(client):
+    r = client.get("/id/cigref-2018/job/2.6", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    assert r.headers["Vary"] == "Accept"
+    page = html(r)
+    assert "<h1>2.6 · Product Owner</h1>" in page
+    # edition and family link to their local pages
+    assert 'href="/id/scheme/cigref-2018"' in page
+    assert 'href="/id/cigref-2018/family/2"' in page
+    # competence table: code links to the competence page, level as printed
+    assert '<a href="/id/ecf/3.0/competence/A.1">A.1</a>' in page
+    row = page[page.index('href="/id/ecf/3.0/competence/A.1"') :].split("</tr>")[0]
+    assert "e-4" in row and ">4</a>" in row
+    assert "Conduit la construction et l&#39;implémentation" in row
+    for heading in ("Mission", "Activities and tasks", "Deliverables", "Performance indicators"):
+        assert f"<h2>{heading}</h2>" in page
+    assert "Élabore la vision du produit" in page
+    assert "sources/cigref-2018-nomenclature.txt" in page
+    assert re.search(r"lines \d+–\d+", page)
+
+
+def test_job_page_of_2010_prints_level_ranges_as_printed(client):
+    page = html(client.get("/id/cigref-2010/job/2.3"))
+    row = page[page.index('href="/id/ecf/2.0/competence/B.2"') :].split("</tr>")[0]
+    assert "e-3 – e-4" in row
+    assert ">3-4</a>" in row
+    page = html(client.get("/id/cigref-2010/job/1.1"))
+    assert "Consultant en systèmes d&#39;information" in page
+    assert "Project Integrator" in page  # other names, in English too
+    assert '<a href="/id/ecf/2.0/competence/A.3">A.3</a>' in page
+
+
+def test_competence_page_lists_the_jobs_that_need_it(client):
+    page = html(client.get("/id/ecf/3.0/competence/A.1"))
+    assert "A.1" in page and "IS and Business Strategy Alignment" in page
+    assert "Admissible levels" in page and 'href="/id/ecf/level/e-5"' in page
+    assert "Level descriptors" in page
+    jobs = page[page.index("Jobs that need it") :]
+    assert 'href="/id/cigref-2018/job/2.6"' in jobs
+    # the 2010 jobs citing the matching e-CF 2.0 competence are listed too
+    page = html(client.get("/id/ecf/3.0/competence/A.3"))
+    jobs = page[page.index("Jobs that need it") :]
+    assert 'href="/id/cigref-2010/job/1.1"' in jobs
+    assert 'href="/id/ecf/2.0/competence/A.3"' in jobs
+
+
+def test_competence_page_of_ecf_2_shows_knowledge_and_skills(client):
+    page = html(client.get("/id/ecf/2.0/competence/A.3"))
+    assert "Knowledge" in page and "K1" in page and "Skills" in page
+    assert "business plan elements and milestones" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/id/cigref-2018/family/2", 'href="/id/cigref-2018/job/2.6"'),
+        ("/id/scheme/cigref-2018", 'href="/id/cigref-2018/job/5.1"'),
+        ("/id/scheme/cigref-2010", 'href="/id/cigref-2010/family/1"'),
+        ("/id/ecf/3.0", 'href="/id/ecf/3.0/competence/A.1"'),
+        ("/id/ecf/level/e-2", "EQF level"),
+        ("/id/cigref-2018/job/2.6/competence/A.1", "ng:levelAsPrinted"),
+        ("/id/cigref-2018/job/2.6/competence/A.1", '<p class="kind">competence requirement</p>'),
+        ("/id/ecf/3.0/area/A", "Referenced by"),
+        ("/id/dataset", "void:subset"),
+    ],
+)
+def test_other_entity_pages(client, path, expected):
+    r = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 200
+    assert expected in html(r)
+
+
+def test_home_page(client):
+    page = html(client.get("/"))
+    assert 'href="/id/scheme/cigref-2018"' in page
+    assert 'href="/id/ecf/3.0"' in page
+    assert 'href="/query"' in page and 'href="/sparql"' in page
+    assert "Service Description" in page
+    row = page[page.index('<tr><td><a href="/id/scheme/cigref-2010"') :].split("</tr>")[0]
+    assert '<td class="num">2</td>' in row  # two 2010 jobs in this small store
+
+
+# Content negotiation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "media", "fmt"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml;q=0.9, text/html;q=0.1", "application/rdf+xml", "xml"),
+    ],
+)
+def test_rdf_clients_get_the_description(client, accept, media, fmt):
+    r = client.get("/id/cigref-2018/job/2.6", headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.mimetype == media
+    assert r.headers["Vary"] == "Accept"
+    with warnings.catch_warnings():
+        # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph internally
+        warnings.simplefilter("ignore", DeprecationWarning)
+        g = rdflib.Graph().parse(data=r.data, format=fmt)
+    job = rdflib.URIRef(ID + "cigref-2018/job/2.6")
+    assert (job, rdflib.namespace.SKOS.prefLabel, rdflib.Literal("Product Owner", lang="fr")) in g
+    # one level of the nodes the job owns: its activity groups, requirements, career path
+    activity = rdflib.URIRef(ID + "cigref-2018/job/2.6/activity/1")
+    assert (
+        activity,
+        rdflib.RDF.type,
+        rdflib.URIRef("https://w3id.org/nomengraph/def/ActivityGroup"),
+    ) in g
+    requirement = rdflib.URIRef(ID + "cigref-2018/job/2.6/competence/A.1")
+    assert any(g.triples((requirement, None, None)))
+    # but not the nodes it only points to
+    assert not any(g.triples((rdflib.URIRef(ID + "ecf/3.0/competence/A.1"), None, None)))
+
+
+def test_format_parameter_overrides_accept(client):
+    r = client.get("/id/ecf/level/e-3?format=ttl", headers={"Accept": "text/html"})
+    assert r.mimetype == "text/turtle"
+    g = rdflib.Graph().parse(data=r.data, format="turtle")
+    assert (None, rdflib.namespace.SKOS.notation, rdflib.Literal("e-3")) in g
+    assert client.get("/id/ecf/level/e-3?format=bogus").status_code == 400
+
+
+def test_unknown_entity_is_404(client):
+    r = client.get("/id/cigref-2018/job/99.9")
+    assert r.status_code == 404
+    assert r.headers["Vary"] == "Accept"
+    assert "No such entity" in html(r)
+    r = client.get("/id/cigref-2018/job/99.9", headers={"Accept": "text/turtle"})
+    assert r.status_code == 404
+    assert r.mimetype == "text/plain"
+
+
+def test_nothing_acceptable_is_406(client):
+    r = client.get("/id/cigref-2018/job/2.6", headers={"Accept": "image/png"})
+    assert r.status_code == 406
+    assert r.headers["Vary"] == "Accept"
+    assert "text/turtle" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/../../etc/passwd",
+        "/id/..%2F..%2Fetc%2Fpasswd",
+        "/id/cigref-2018/job/./2.6",
+        "/id/cigref-2018//job",
+        "/id/" + "a/" * 3000 + "b",
+        "/id/" + quote("métier/é"),
+        "/id/" + quote("日本語"),
+        "/id/x%00y",
+        "/id/" + quote("a>b<c") + "%22%7D",
+        "/id/" + quote("job/2.6> ?p ?o } #"),
+        "/id/" + quote(XSS),
+    ],
+)
+def test_odd_paths_are_refused_cleanly(client, path):
+    for accept in ("text/html", "text/turtle"):
+        r = client.get(path, headers={"Accept": accept})
+        assert r.status_code in (400, 404), (path, r.status_code)
+        assert "<script>" not in r.get_data(as_text=True)
+
+
+def test_valid_rest():
+    assert valid_rest("cigref-2018/job/2.6")
+    assert valid_rest("ecf/3.0/competence/A.1/K1")
+    for bad in ("", "..", "a/../b", "a//b", "/a", "a/", "a b", "é", "a>b", "a/./b", "x" * 500):
+        assert not valid_rest(bad), bad
+
+
+# Escaping -----------------------------------------------------------------------------------
+
+
+def test_labels_are_escaped(client):
+    page = html(client.get("/id/cigref-2018/job/8.3"))
+    assert "<script>alert" not in page
+    assert "Hacker &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; &amp; co" in page
+    for path in ("/id/cigref-2018/family/8", "/id/scheme/cigref-2018"):
+        page = html(client.get(path))
+        assert "&lt;script&gt;" in page and "<script>alert" not in page
+    query = (
+        "SELECT ?t WHERE { ?j <http://www.w3.org/2004/02/skos/core#prefLabel> ?t "
+        'FILTER(CONTAINS(?t, "Hacker")) }'
+    )
+    page = html(client.get("/query?query=" + quote(query)))
+    assert "&lt;script&gt;" in page and "<script>alert" not in page
+
+
+# Query page ---------------------------------------------------------------------------------
+
+
+def test_query_page_lists_the_examples(client):
+    page = html(client.get("/query"))
+    assert 'href="/query?example=jobs"' in page and 'href="/query?example=anything"' in page
+    assert "The jobs of each edition, with &lt;b&gt;their&lt;/b&gt; title." in page
+    assert "<textarea" in page and 'action="/query"' in page
+    assert "/static/query.js" in page
+    page = html(client.get("/query?example=jobs"))
+    assert "SELECT ?job ?title WHERE" in page.split('id="query"')[1].split("</textarea>")[0]
+
+
+def test_read_examples_handles_missing_and_empty_folders(tmp_path):
+    assert read_examples(None) == []
+    assert read_examples(tmp_path / "nowhere") == []
+    assert read_examples(tmp_path) == []
+    (tmp_path / "a.rq").write_text(EXAMPLE_A, encoding="utf-8")
+    (tmp_path / "b.rq").write_bytes(b"\xff\xfe not utf-8")
+    [example] = read_examples(tmp_path)
+    assert example.name == "a" and example.summary.startswith("The jobs of each edition")
+    assert example.params == ["edition"]
+
+
+def test_query_page_without_examples(app, tmp_path):
+    old = app.config["NOMENGRAPH_QUERIES"]
+    app.config["NOMENGRAPH_QUERIES"] = str(tmp_path / "missing")
+    try:
+        page = html(app.test_client().get("/query"))
+    finally:
+        app.config["NOMENGRAPH_QUERIES"] = old
+    assert "No example queries" in page
+
+
+def test_query_page_renders_a_result_without_javascript(client):
+    r = client.get("/query?query=" + quote(EXAMPLE_A))
+    assert r.status_code == 200
+    page = html(r)
+    table = page[page.index('class="data results-table"') :]
+    assert "<th>job</th>" in table and "<th>title</th>" in table
+    assert 'href="/id/cigref-2018/job/2.6"' in table  # IRIs of the graph link to local pages
+    assert "Product Owner" in table
+    assert "5 rows" in page
+
+
+def test_query_page_ask_and_construct(client):
+    page = html(client.get("/query?query=" + quote(EXAMPLE_B)))
+    assert "ASK: <strong>true</strong>" in page
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+    page = html(client.get("/query?query=" + quote(construct)))
+    assert '<pre class="rdf">' in page
+
+
+def test_query_page_shows_errors_readably(client):
+    r = client.get("/query?query=" + quote("SELECT ?x WHERE { ?x ?y"))
+    assert r.status_code == 400
+    page = html(r)
+    assert "The query failed" in page
+    assert "SELECT ?x WHERE { ?x ?y</textarea>" in page  # the query is kept in the editor
+
+
+def test_static_files_are_served(client):
+    for name, media in (("style.css", "text/css"), ("query.js", "text/javascript")):
+        r = client.get(f"/static/{name}")
+        assert r.status_code == 200 and r.mimetype == media
+        r.close()
+
+
+# No external resources ----------------------------------------------------------------------
+
+_EXTERNAL = re.compile(
+    r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|"""
+    r"""@import|fetch\(\s*["'](?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def test_templates_and_static_files_load_nothing_from_other_hosts():
+    files = sorted((SERVER / "templates").glob("*.html")) + sorted((SERVER / "static").glob("*"))
+    assert len(files) >= 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not _EXTERNAL.search(text), f"{path.name}: {_EXTERNAL.search(text).group(0)}"
+        assert "|safe" not in text.replace(" ", ""), path.name
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/query", "/id/cigref-2018/job/2.6", "/id/ecf/3.0/competence/A.1", "/id/dataset"]
+)
+def test_rendered_pages_link_only_to_this_server(client, path):
+    page = html(client.get(path))
+    for match in re.finditer(r"""(?:src|href|action)\s*=\s*["']([^"']*)["']""", page):
+        target = match.group(1)
+        assert target.startswith(("/", "#", "?")) and not target.startswith("//"), target
+
+
+def test_sparql_json_is_what_the_script_expects(client):
+    """The query page's script posts the query as a form and reads SPARQL JSON."""
+    r = client.post(
+        "/sparql",
+        data={"query": "SELECT ?s WHERE { ?s a <https://w3id.org/nomengraph/def/Job> } LIMIT 1"},
+        headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"},
+    )
+    assert r.status_code == 200
+    data = json.loads(r.data)
+    assert data["head"]["vars"] == ["s"] and len(data["results"]["bindings"]) == 1
