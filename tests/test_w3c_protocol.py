@@ -236,7 +236,7 @@ def _check(req: HttpRequest, resp: Response) -> None:
         )
 
 
-@pytest.mark.parametrize("test", _params())
+@pytest.mark.parametrize("test", list(_params()))
 def test_protocol(test: ProtocolTest, server: Server) -> None:
     if test.graph_data and server.extra["dirty"]:
         _reset(server)

@@ -182,7 +182,7 @@ def _diff(expected: object, actual: object, resp: Response) -> str:
     return f"\nexpected: {expected}\nactual:   {actual}\n--- response:\n{resp.describe(2000)}"
 
 
-@pytest.mark.parametrize("test", _params())
+@pytest.mark.parametrize("test", list(_params()))
 def test_result_format(test: ResultTest, server: Server) -> None:
     resp = run_query(server, test)
     suffix = test.result.suffix
