@@ -138,6 +138,13 @@ class NG(DefinedNamespace):
     RenumberedJob: URIRef
     UnchangedJob: URIRef
 
+    # ROME hierarchy (import stage)
+    RomeGrandDomain: URIRef
+    RomeProfessionalDomain: URIRef
+    RomeOccupation: URIRef
+    RomeJobTitle: URIRef
+    romeParent: URIRef
+
 
 ONTOLOGY = URIRef(iris.DEF)
 """The IRI of the ``owl:Ontology`` (the vocabulary namespace itself)."""
@@ -161,3 +168,14 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 """Prefixes used by the exports, in a fixed order."""
+
+
+# External vocabularies (import stage) -------------------------------------------------------
+
+ESCO = Namespace("http://data.europa.eu/esco/model#")
+"""The ESCO model (``esco:``): classes and properties of ESCO's own RDF, reused as-is."""
+
+ISOTHES = Namespace("http://purl.org/iso25964/skos-thes#")
+"""ISO 25964 SKOS extension (``iso-thes:status``), used by ESCO for the concept status."""
+
+__all__ += ["ESCO", "ISOTHES"]
