@@ -48,7 +48,13 @@ VIOLATIONS = [n for n in NAMES if n.endswith("-violation")]
 def store_dir(tmp_path_factory) -> Path:
     """The project's whole graph, built once for this module."""
     path = tmp_path_factory.mktemp("queries") / "store"
-    result = run_build(CARDS, path)
+    result = run_build(
+        CARDS,
+        path,
+        mappings_dir=ROOT / "mappings",
+        esco_dir=ROOT / "tests" / "fixtures" / "esco" / "v1.2.0",
+        rome_dir=ROOT / "tests" / "fixtures" / "rome",
+    )
     assert result.report.conforms
     return path
 
@@ -297,6 +303,98 @@ def fixture(name: str) -> dict:
     path = FIXTURES / f"{name}.yaml"
     assert path.is_file(), f"no expected answer for query {name}: write {path}"
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+# The reviewed mappings and the ESCO fixture, read with plain csv ---------------------------
+
+
+def _sssom(name: str) -> list[dict[str, str]]:
+    """Rows of mappings/<name>.sssom.tsv with subject and object expanded to IRIs."""
+    text = (ROOT / "mappings" / f"{name}.sssom.tsv").read_text(encoding="utf-8")
+    header = yaml.safe_load("\n".join(line[1:] for line in text.splitlines() if line[:1] == "#"))
+    prefixes = header["curie_map"]
+    body = "\n".join(line for line in text.splitlines() if line[:1] != "#")
+    rows = []
+    for row in csv.DictReader(io.StringIO(body), delimiter="\t"):
+        if row["object_id"] == "sssom:NoTermFound":
+            continue
+        for col in ("subject_id", "object_id"):
+            prefix, _, local = row[col].partition(":")
+            row[col] = prefixes[prefix] + local
+        rows.append(row)
+    return rows
+
+
+ESCO_FIXTURE = ROOT / "tests" / "fixtures" / "esco" / "v1.2.0"
+
+
+def _essential_skills() -> dict[str, set[str]]:
+    path = ESCO_FIXTURE / "occupationSkillRelations_en.csv"
+    out: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["relationType"] == "essential":
+                out.setdefault(row["occupationUri"], set()).add(row["skillUri"])
+    return out
+
+
+def _job_from_param(ref: str) -> str:
+    edition, number = ref.split("/")
+    return job_iri(edition, number)
+
+
+def expect_job_esco_occupation(params):
+    job = _job_from_param(params["job"])
+    skills = _essential_skills()
+    expected = set()
+    for name in ("cigref-2010-esco", "cigref-2018-esco", "sic-esco"):
+        for row in _sssom(name):
+            if row["subject_id"] == job:
+                occupation = row["object_id"]
+                for skill in skills.get(occupation) or {None}:
+                    expected.add((occupation, skill))
+    return expected, lambda r: (r["occupation"], r["skill"])
+
+
+def expect_job_competences_as_esco_skills(params):
+    edition, number = params["job"].split("/")
+    assert edition == "cigref-2018", "this expectation reads e-CF 3.0 codes straight off the card"
+    codes = set(levels(CARD_DATA[edition][number]))
+    return {
+        (row["subject_id"].rsplit("/", 1)[1], row["object_id"])
+        for row in _sssom("ecf-3.0-esco")
+        if row["subject_id"].rsplit("/", 1)[1] in codes
+    }, lambda r: (r["code"], r["skill"])
+
+
+def expect_job_rome(params):
+    job = _job_from_param(params["job"])
+    return {
+        (row["object_id"], row["object_id"].rsplit("/", 1)[1])
+        for name in ("cigref-2010-rome", "cigref-2018-rome", "sic-rome")
+        for row in _sssom(name)
+        if row["subject_id"] == job
+    }, lambda r: (r["rome"], r["code"])
+
+
+def expect_same_esco_occupation(params):
+    close = {"skos:exactMatch", "skos:closeMatch"}
+
+    def by_occupation(name):
+        out: dict[str, set[str]] = {}
+        for row in _sssom(name):
+            if row["predicate_id"] in close:
+                out.setdefault(row["object_id"], set()).add(row["subject_id"])
+        return out
+
+    first = by_occupation(f"{params['edition']}-esco")
+    second = by_occupation(f"{params['other']}-esco")
+    return {
+        (occupation, a, b)
+        for occupation in first.keys() & second.keys()
+        for a in first[occupation]
+        for b in second[occupation]
+    }, lambda r: (r["occupation"], r["job"], r["otherJob"])
 
 
 def _project(row: dict, expected: dict) -> dict:

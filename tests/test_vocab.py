@@ -18,7 +18,6 @@ SHAPES = ROOT / "ontology" / "shapes"
 
 # Declared for stages that are not written yet; each needs a reason to be here.
 RESERVED = {
-    "continues": "cross-edition links, written by the linking stage",
     "ChangeStatus": "class of the change-status individuals, which the converter uses",
 }
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph, URIRef
+
 from nomengraph import iris
 from nomengraph.cards import CardError
 from nomengraph.convert import convert_all, dataset_quads, export
@@ -50,13 +52,46 @@ def _nquads(dataset) -> bytes:
     return "".join(f"{line}\n" for line in _sorted_nquads(dataset_quads(dataset))).encode("utf-8")
 
 
+def _linked_graphs(
+    mappings_dir: Path | None,
+    esco_dir: Path | None,
+    rome_dir: Path | None,
+    say: Callable[[str], None],
+) -> dict[str, Graph]:
+    """The mappings graph (from the SSSOM files) and, when given, the ESCO and ROME graphs."""
+    from nomengraph.link import MappingError, mappings_graph
+    from nomengraph.vocabularies import VocabularyError, import_esco, import_rome
+
+    graphs: dict[str, Graph] = {}
+    try:
+        if mappings_dir is not None and any(Path(mappings_dir).glob("*.sssom.tsv")):
+            graphs["mappings"] = mappings_graph(mappings_dir)
+            say(f"link: {len(graphs['mappings']):,} triples from the SSSOM files of {mappings_dir}")
+        if esco_dir is not None:
+            graphs["esco"], report = import_esco(Path(esco_dir))
+            say(f"import: ESCO {report.version}: {len(graphs['esco']):,} triples")
+        if rome_dir is not None:
+            graphs["rome"], report = import_rome(Path(rome_dir))
+            say(f"import: ROME {report.version}: {len(graphs['rome']):,} triples")
+    except (MappingError, VocabularyError) as exc:
+        raise BuildError(str(exc)) from None
+    return graphs
+
+
 def run_build(
     cards_dir: Path,
     store_path: Path,
     exports_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    mappings_dir: Path | None = None,
+    esco_dir: Path | None = None,
+    rome_dir: Path | None = None,
 ) -> BuildResult:
-    """Convert + validate + (if no violation) load the store atomically and write the exports."""
+    """Convert + validate + (if no violation) load the store atomically and write the exports.
+
+    The mappings (SSSOM files of ``mappings_dir``) become graph ``mappings``; ESCO and ROME
+    exports, when given, graphs ``esco`` and ``rome`` (loaded, not validated by the shapes: they
+    are checked by their importers, and the mappings by their reader)."""
     say = progress or (lambda _m: None)
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -75,6 +110,13 @@ def run_build(
     seconds["validate"] = time.perf_counter() - t
     if not report.conforms:
         return BuildResult(report, seconds=seconds)
+
+    t = time.perf_counter()
+    for name, graph in _linked_graphs(mappings_dir, esco_dir, rome_dir, say).items():
+        target = dataset.graph(URIRef(iris.graph(name)))
+        for triple in graph:
+            target.add(triple)
+    seconds["link"] = time.perf_counter() - t
 
     t = time.perf_counter()
     try:

@@ -31,6 +31,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         corrections=getattr(args, "corrections", None),
         store=getattr(args, "store", None),
         exports=getattr(args, "out", None),
+        mappings=getattr(args, "mappings", None),
+        esco=getattr(args, "esco", None),
+        rome=getattr(args, "rome", None),
     )
 
 
@@ -171,7 +174,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     s = _settings(args)
     try:
-        result = run_build(s.cards, s.store, s.exports, progress=_progress)
+        result = run_build(
+            s.cards,
+            s.store,
+            s.exports,
+            progress=_progress,
+            mappings_dir=s.mappings,
+            esco_dir=s.esco,
+            rome_dir=s.rome,
+        )
     except BuildError as exc:
         _err(f"{exc}\nThe previous store at {s.store} was left as it was.")
         return EXIT_ERROR
@@ -374,6 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
     p.add_argument("--store", type=Path, help="store folder (default: store)")
     p.add_argument("--out", type=Path, help="folder for the exports (default: dist)")
+    p.add_argument("--mappings", type=Path, help="folder of SSSOM mappings (default: mappings)")
+    p.add_argument("--esco", type=Path, help="ESCO CSV export folder to load (graph esco)")
+    p.add_argument("--rome", type=Path, help="ROME v4 CSV folder to load (graph rome)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("stats", help="triples per graph, jobs and requirements per edition")

@@ -18,6 +18,9 @@ class Settings:
     corrections: Path = Path("sources/corrections.yaml")
     store: Path = Path("store")
     exports: Path = Path("dist")
+    mappings: Path = Path("mappings")
+    esco: Path | None = None  # ESCO CSV export folder, loaded into graph/esco when given
+    rome: Path | None = None  # ROME v4 CSV folder, loaded into graph/rome when given
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
@@ -49,7 +52,7 @@ class Settings:
 
 
 def _convert(type_name: Any, raw: str) -> Any:
-    if type_name in (Path, "Path"):
+    if type_name in (Path, "Path") or "Path" in str(type_name):
         return Path(raw)
     if type_name in (int, "int"):
         return int(raw)
