@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 
@@ -18,6 +19,9 @@ from nomengraph.cards import CardError
 from nomengraph.convert import convert_all, dataset_quads, export
 from nomengraph.store import OxigraphStore, StoreError, build_store
 from nomengraph.validate import Report, map_to_cards, validate_graph
+
+if TYPE_CHECKING:
+    from nomengraph.remote import RemoteStore
 
 
 class BuildError(RuntimeError):
@@ -29,11 +33,14 @@ class BuildResult:
     report: Report
     sizes: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    store: Path | None = None
+    store: Path | str | None = None
 
     def summary(self) -> str:
         counts = self.report.counts()
-        lines = [f"store built at {self.store}"]
+        if isinstance(self.store, str):
+            lines = [f"graphs replaced on the remote store {self.store}"]
+        else:
+            lines = [f"store built at {self.store}"]
         lines += [f"  {g}: {n:,} triples" for g, n in self.sizes.items()]
         lines.append(f"  total: {sum(self.sizes.values()):,} triples")
         lines.append(
@@ -86,14 +93,24 @@ def run_build(
     mappings_dir: Path | None = None,
     esco_dir: Path | None = None,
     rome_dir: Path | None = None,
+    remote: RemoteStore | None = None,
 ) -> BuildResult:
     """Convert + validate + (if no violation) load the store atomically and write the exports.
 
     The mappings (SSSOM files of ``mappings_dir``) become graph ``mappings``; ESCO and ROME
     exports, when given, graphs ``esco`` and ``rome`` (loaded, not validated by the shapes: they
-    are checked by their importers, and the mappings by their reader)."""
+    are checked by their importers, and the mappings by their reader).
+
+    With ``remote``, the validated graphs are pushed to that SPARQL 1.1 store instead
+    (:meth:`~nomengraph.remote.RemoteStore.replace_graphs`: staged, then moved in place);
+    ``store_path`` is then unused. The store is asked to answer before anything is converted."""
     say = progress or (lambda _m: None)
     seconds: dict[str, float] = {}
+    if remote is not None:
+        try:
+            remote.ping()
+        except StoreError as exc:
+            raise BuildError(f"the remote store does not answer: {exc}") from None
     t = time.perf_counter()
     say(f"convert: cards from {cards_dir}")
     try:
@@ -120,7 +137,10 @@ def run_build(
 
     t = time.perf_counter()
     try:
-        sizes = build_store(_nquads(dataset), store_path, progress=say)
+        if remote is not None:
+            sizes = push_to_remote(_nquads(dataset), remote, progress=say)
+        else:
+            sizes = build_store(_nquads(dataset), store_path, progress=say)
     except (StoreError, OSError) as exc:
         raise BuildError(str(exc)) from None
     seconds["load"] = time.perf_counter() - t
@@ -129,7 +149,21 @@ def run_build(
         export(dataset, Path(exports_dir))
         seconds["export"] = time.perf_counter() - t
         say(f"export: Turtle, N-Triples, N-Quads and JSON-LD in {exports_dir}")
-    return BuildResult(report, sizes, seconds, Path(store_path))
+    where = remote.display_url if remote is not None else Path(store_path)
+    return BuildResult(report, sizes, seconds, where)
+
+
+def push_to_remote(
+    nquads: bytes,
+    remote: RemoteStore,
+    progress: Callable[[str], None] | None = None,
+    before_swap: Callable[[], None] | None = None,
+) -> dict[str, int]:
+    """Replace, on ``remote``, each named graph of these N-Quads (staged, then moved in)."""
+    from nomengraph.remote import split_nquads
+
+    graphs = split_nquads(nquads)
+    return remote.replace_graphs(graphs, progress=progress, before_swap=before_swap)
 
 
 _JOBS_QUERY = """
@@ -141,8 +175,19 @@ SELECT ?scheme (COUNT(DISTINCT ?job) AS ?jobs) (COUNT(DISTINCT ?req) AS ?reqs) W
 """
 
 
-def store_stats(store_path: Path) -> str:
-    """Triples per named graph, jobs and requirements per edition, as a text report."""
+def store_stats(store_path: Path | RemoteStore) -> str:
+    """Triples per named graph, jobs and requirements per edition, as a text report.
+
+    ``store_path`` is an on-disk store, or a remote store (then only the project's graphs are
+    listed: a remote store may hold other graphs)."""
+    if not isinstance(store_path, Path):
+        remote = store_path
+        sizes = {g: n for g, n in remote.graph_sizes().items() if g.startswith(iris.GRAPH)}
+        found = [
+            (r["scheme"].removeprefix(iris.ID + "scheme/"), int(r["jobs"]), int(r["reqs"]))
+            for r in remote.select(_JOBS_QUERY)
+        ]
+        return _stats_text(remote.display_url, sizes, found)
     store = OxigraphStore.open(store_path)
     try:
         sizes = store.graph_sizes()
@@ -156,6 +201,10 @@ def store_stats(store_path: Path) -> str:
         ]
     except (OSError, SyntaxError) as exc:
         raise StoreError(f"{store_path}: {exc}") from None
+    return _stats_text(str(store_path), sizes, rows)
+
+
+def _stats_text(store_path: str, sizes: dict[str, int], rows: list[tuple[str, int, int]]) -> str:
     width = max(len(g) for g in sizes) if sizes else 10
     lines = [f"store {store_path}", "", f"{'named graph':<{width}}  triples"]
     lines += [f"{g or '(default graph)':<{width}}  {n:>7,}" for g, n in sizes.items()]

@@ -14,6 +14,7 @@ from nomengraph import __version__
 from nomengraph.settings import Settings
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+STORE_HELP = "store folder (default: store) or remote SPARQL endpoint URL (docs/remote-store.md)"
 
 
 def _err(message: str) -> None:
@@ -173,28 +174,70 @@ def cmd_build(args: argparse.Namespace) -> int:
     from nomengraph.build import BuildError, run_build
 
     s = _settings(args)
+    remote = None
+    kept = f"the previous store at {s.store} was left as it was"
+    if s.remote_store is not None:
+        from nomengraph.remote import RemoteStore
+        from nomengraph.store import StoreError
+
+        try:
+            remote = RemoteStore.from_settings(s)
+        except StoreError as exc:
+            _err(str(exc))
+            return EXIT_ERROR
+        kept = f"the graphs served by {remote.display_url} were left as they were"
     try:
         result = run_build(
             s.cards,
-            s.store,
+            Path(s.store) if remote is None else Path("."),
             s.exports,
             progress=_progress,
             mappings_dir=s.mappings,
             esco_dir=s.esco,
             rome_dir=s.rome,
+            remote=remote,
         )
     except BuildError as exc:
-        _err(f"{exc}\nThe previous store at {s.store} was left as it was.")
+        _err(f"{exc}\n{kept[0].upper()}{kept[1:]}.")
         return EXIT_ERROR
     if not result.report.conforms:
         sys.stdout.write(result.report.to_table())
         print(
-            f"build stopped: the graph has {len(result.report.violations)} violation(s); "
-            f"the previous store at {s.store} was left as it was.",
+            f"build stopped: the graph has {len(result.report.violations)} violation(s); {kept}.",
             file=sys.stderr,
         )
         return EXIT_NONCONFORMING
     print(result.summary())
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from nomengraph.build import push_to_remote
+    from nomengraph.remote import RemoteStore
+    from nomengraph.store import StoreError, build_store
+
+    s = _settings(args)
+    source = Path(args.source) if args.source else Path(s.exports) / "nomengraph.nq"
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        _err(f"{source}: {exc.strerror} (run `nomengraph build` or `convert` first)")
+        return EXIT_ERROR
+    try:
+        if s.remote_store is not None:
+            remote = RemoteStore.from_settings(s)
+            remote.ping()
+            sizes = push_to_remote(data, remote, progress=_progress)
+            where = f"the remote store {remote.display_url}"
+        else:
+            sizes = build_store(data, Path(s.store), progress=_progress)
+            where = str(s.store)
+    except StoreError as exc:
+        _err(f"{exc}\nThe graphs served were left as they were.")
+        return EXIT_ERROR
+    print(f"loaded {source} into {where}")
+    for graph, n in sizes.items():
+        print(f"  {graph}: {n:,} triples")
     return EXIT_OK
 
 
@@ -204,7 +247,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     s = _settings(args)
     try:
-        print(store_stats(s.store))
+        if s.remote_store is not None:
+            from nomengraph.remote import RemoteStore
+
+            print(store_stats(RemoteStore.from_settings(s)))
+        else:
+            print(store_stats(Path(s.store)))
     except StoreError as exc:
         _err(str(exc))
         return EXIT_ERROR
@@ -261,7 +309,14 @@ def cmd_query(args: argparse.Namespace) -> int:
                 return EXIT_ERROR
             params[key.strip()] = value
         named = load_query(args.name, folder)
-        store = OxigraphStore.open(_settings(args).store)
+        settings = _settings(args)
+        if settings.remote_store is not None:
+            _err(
+                "`nomengraph query` reads the on-disk store; with a remote store, send the query "
+                "to its endpoint (or to `nomengraph serve --store URL`)"
+            )
+            return EXIT_ERROR
+        store = OxigraphStore.open(settings.store)
         result = run_query(store, named, params)
     except (QueryError, StoreError) as exc:
         _err(str(exc))
@@ -383,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="convert + validate + load the on-disk store, atomically")
     p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
-    p.add_argument("--store", type=Path, help="store folder (default: store)")
+    p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--out", type=Path, help="folder for the exports (default: dist)")
     p.add_argument("--mappings", type=Path, help="folder of SSSOM mappings (default: mappings)")
     p.add_argument("--esco", type=Path, help="ESCO CSV export folder to load (graph esco)")
@@ -391,11 +446,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("stats", help="triples per graph, jobs and requirements per edition")
-    p.add_argument("--store", type=Path, help="store folder (default: store)")
+    p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("load", help="load N-Quads (the build's export) into the store")
+    p.add_argument("--store", help=STORE_HELP)
+    p.add_argument("--from", dest="source", help="N-Quads file (default: dist/nomengraph.nq)")
+    p.set_defaults(func=cmd_load)
+
     p = sub.add_parser("serve", help="serve the store: SPARQL 1.1 endpoint (docs/endpoint.md)")
-    p.add_argument("--store", type=Path, help="store folder (default: store)")
+    p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: 8000)")
     p.add_argument("--workers", type=int, help="server processes (default: 2)")

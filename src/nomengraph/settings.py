@@ -16,7 +16,7 @@ class Settings:
     sources: Path = Path("sources")
     cards: Path = Path("cards")
     corrections: Path = Path("sources/corrections.yaml")
-    store: Path = Path("store")
+    store: Path | str = Path("store")  # a folder, ``oxigraph:FOLDER``, or an http(s) endpoint URL
     exports: Path = Path("dist")
     mappings: Path = Path("mappings")
     esco: Path | None = None  # ESCO CSV export folder, loaded into graph/esco when given
@@ -30,6 +30,18 @@ class Settings:
     update_token: str = ""  # SPARQL Update is enabled only when this secret is set
     allow_service: bool = False  # SERVICE and LOAD of remote URLs are refused unless set
     in_memory: bool = True  # serve from an in-memory copy of the on-disk store when it fits
+    # A remote store (``store`` is an http(s) URL): see docs/remote-store.md.
+    store_user: str = ""  # basic-auth user (or in the URL: http://user:pass@host/sparql)
+    store_password: str = ""
+    store_token: str = ""  # sent as Authorization: Bearer (a nomengraph endpoint's update token)
+    store_update: str = ""  # the update endpoint, when it is not the query endpoint
+    store_graph_store: str = ""  # the Graph Store HTTP Protocol endpoint, when there is one
+    store_timeout: float = 30.0  # seconds, for each request to the remote store
+
+    @property
+    def remote_store(self) -> str | None:
+        """The endpoint URL when ``store`` is a remote store, else None."""
+        return self.store if isinstance(self.store, str) else None
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -42,7 +54,7 @@ class Settings:
         for f in fields(cls):
             env = environ.get(f"NOMENGRAPH_{f.name.upper()}")
             if env:
-                values[f.name] = _convert(f.type, env)
+                values[f.name] = env if f.name == "store" else _convert(f.type, env)
         for name, value in overrides.items():
             if value is not None:
                 if name not in {f.name for f in fields(cls)}:
@@ -67,6 +79,17 @@ def _convert(type_name: Any, raw: str) -> Any:
     return raw
 
 
+def store_value(raw: str | Path) -> Path | str:
+    """A ``store`` setting: an http(s) URL stays a string; ``oxigraph:PATH`` or a path is a Path."""
+    if isinstance(raw, Path):
+        return raw
+    if raw.lower().startswith(("http://", "https://")):
+        return raw
+    return Path(raw.removeprefix("oxigraph:"))
+
+
 def _convert_value(cls: type, name: str, value: Any) -> Any:
+    if name == "store":
+        return store_value(value)
     ftype = next(f.type for f in fields(cls) if f.name == name)
     return _convert(ftype, value) if isinstance(value, str) else value

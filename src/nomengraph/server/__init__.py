@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -25,6 +26,7 @@ from nomengraph.server.executor import (
     QuerySyntaxError,
     QueryTimeout,
     QueryTooLarge,
+    RemoteExecutor,
     ServerBusy,
 )
 from nomengraph.settings import Settings
@@ -40,6 +42,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeout",
     "QueryTooLarge",
+    "RemoteExecutor",
     "ServerBusy",
     "create_app",
     "get_executor",
@@ -66,7 +69,8 @@ def create_app(settings: Settings | None = None, *, processes: int = 1, **overri
     settings = settings or Settings.load()
     if overrides:
         settings = replace(settings, **overrides)
-    if not (settings.store / "CURRENT").exists():
+    remote = settings.remote_store
+    if remote is None and not (Path(settings.store) / "CURRENT").exists():
         raise StoreError(
             f"{settings.store}: no store here; build it first with "
             f"`nomengraph build --store {settings.store}`"
@@ -75,16 +79,29 @@ def create_app(settings: Settings | None = None, *, processes: int = 1, **overri
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    executor = Executor(
-        settings.store,
-        in_memory=settings.in_memory,
-        writable=bool(settings.update_token),
-        max_rows=settings.max_rows,
-        query_timeout=settings.query_timeout,
-        allow_service=settings.allow_service,
-        prefixes=_prefixes(),
-        processes=processes,
-    )
+    executor: Executor | RemoteExecutor
+    if remote is not None:
+        from nomengraph.remote import RemoteStore
+
+        executor = RemoteExecutor(
+            RemoteStore.from_settings(settings),
+            writable=bool(settings.update_token),
+            max_rows=settings.max_rows,
+            query_timeout=settings.query_timeout,
+            allow_service=settings.allow_service,
+            prefixes=_prefixes(),
+        )
+    else:
+        executor = Executor(
+            settings.store,
+            in_memory=settings.in_memory,
+            writable=bool(settings.update_token),
+            max_rows=settings.max_rows,
+            query_timeout=settings.query_timeout,
+            allow_service=settings.allow_service,
+            prefixes=_prefixes(),
+            processes=processes,
+        )
     app.extensions["nomengraph"] = executor
     app.extensions["nomengraph.settings"] = settings
 
@@ -98,7 +115,7 @@ def create_app(settings: Settings | None = None, *, processes: int = 1, **overri
     return app
 
 
-def get_executor() -> Executor:
+def get_executor() -> Executor | RemoteExecutor:
     """The query executor of the current application (inside a request or app context)."""
     return current_app.extensions["nomengraph"]
 

@@ -372,3 +372,209 @@ class Executor:
             for child in self._children:
                 child.kill()
             self._children = []
+
+
+class RemoteUnavailable(QueryError):
+    """The remote store is down, unreachable, or answered with a server error: 502."""
+
+    status = 502
+
+
+class RemoteTimeout(QueryTimeout):
+    """The remote store did not answer within the query's time limit: 504."""
+
+    status = 504
+
+
+_RESULTS_FORMATS = {
+    "application/sparql-results+json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
+}
+_RDF_FORMATS = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/ld+json": "JSON_LD",
+    "application/rdf+xml": "RDF_XML",
+}
+
+
+class RemoteExecutor:
+    """The :class:`Executor` interface over a remote SPARQL 1.1 store (``nomengraph serve
+    --store URL``).
+
+    The same rules apply before anything is forwarded (SERVICE and LOAD refused unless allowed,
+    updates only when writable); the query's time limit is the HTTP request's timeout (504 past
+    it), an unreachable store gives 502. Answers are fetched as SPARQL JSON or N-Triples, their
+    rows counted against ``max_rows`` (422 above it), and re-serialised in the negotiated media
+    type, so clients see the same formats as with the embedded store.
+    """
+
+    in_memory = False
+
+    def __init__(
+        self,
+        remote: Any,
+        *,
+        writable: bool = False,
+        max_rows: int = 10_000,
+        query_timeout: float = 10.0,
+        allow_service: bool = False,
+        prefixes: dict[str, str] | None = None,
+    ) -> None:
+        from nomengraph.store import StoreError
+
+        self.remote = remote
+        self.store_path = remote.display_url
+        self.writable = writable
+        self.max_rows = max_rows
+        self.query_timeout = query_timeout
+        self.allow_service = allow_service
+        self.prefixes = prefixes or {}
+        try:
+            self._stats = remote.graph_sizes()
+        except StoreError as exc:
+            raise StoreError(f"the remote store cannot be queried: {exc}") from None
+
+    stats = Executor.stats
+    triples = Executor.triples
+    named_graphs = Executor.named_graphs
+    _limit = Executor._limit
+
+    def worker_pids(self) -> list[int]:
+        return []
+
+    def _forward(self, call: Any, limit: float) -> Any:
+        from nomengraph.remote import StoreHTTPError, StoreTimeout
+        from nomengraph.store import StoreError
+
+        try:
+            return call(limit)
+        except StoreTimeout:
+            raise RemoteTimeout(
+                f"the remote store did not answer within {limit:g} s (the query's time limit); "
+                "make the query more selective or add a LIMIT"
+            ) from None
+        except StoreHTTPError as exc:
+            if exc.status == 400:
+                raise QuerySyntaxError(exc.body or str(exc)) from None
+            if exc.status in (413, 422):
+                raise QueryTooLarge(f"the remote store refused the answer's size: {exc}") from None
+            if exc.status in (401, 403):
+                raise QueryForbidden(f"the remote store refused the request: {exc}") from None
+            if exc.status == 504:
+                raise RemoteTimeout(f"the remote store timed out: {exc}") from None
+            raise RemoteUnavailable(f"the remote store failed: {exc}") from None
+        except StoreError as exc:
+            raise RemoteUnavailable(f"the remote store is unavailable: {exc}") from None
+
+    def run(
+        self,
+        query: str,
+        *,
+        accept: str | None = "*/*",
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+        timeout: float | None = None,
+        format: str | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """As :meth:`Executor.run`, forwarded to the remote store."""
+        import pyoxigraph as ox
+
+        limit = self._limit(timeout)
+        scan = lexer.scan(query)
+        if not self.allow_service and scan.has("SERVICE"):
+            raise QueryForbidden(
+                "SERVICE (federated query) is disabled on this endpoint: the server does not "
+                "call other endpoints"
+            )
+        if scan.form is None:
+            raise QuerySyntaxError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+        try:
+            media = negotiate(scan.form, accept, format)
+        except NegotiationError as exc:
+            raise (BadRequest if exc.bad_request else NotAcceptable)(str(exc)) from None
+        if base_iri and not scan.has("BASE"):
+            query = f"BASE <{base_iri}>\n{query}"
+        graph_form = scan.form in ("construct", "describe")
+        # N-Triples is asked for; Turtle (its superset) is read too, for stores that prefer it.
+        wanted = (
+            "application/n-triples, text/turtle;q=0.9"
+            if graph_form
+            else "application/sparql-results+json"
+        )
+
+        def call(limit: float) -> bytes:
+            return self.remote.query_raw(
+                query,
+                wanted,
+                default_graph_uris=default_graph_uris,
+                named_graph_uris=named_graph_uris,
+                timeout=limit,
+            )[1]
+
+        body = self._forward(call, limit)
+        try:
+            if graph_form:
+                triples = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+                if len(triples) > self.max_rows:
+                    raise QueryTooLarge(
+                        f"the query returns more than {self.max_rows} triples (the server's "
+                        "limit); add a LIMIT or page with OFFSET"
+                    )
+                fmt = getattr(ox.RdfFormat, _RDF_FORMATS[media])
+                prefixes = self.prefixes if fmt == ox.RdfFormat.TURTLE else None
+                out = ox.serialize(triples, format=fmt, prefixes=prefixes) if triples else b""
+                if not triples and fmt == ox.RdfFormat.JSON_LD:
+                    out = b"[]"
+                return QueryResult(scan.form, media, out or b"", len(triples))
+            doc = json.loads(body)
+            if "boolean" in doc:
+                rows = 1
+            else:
+                rows = len(doc["results"]["bindings"])
+                if rows > self.max_rows:
+                    raise QueryTooLarge(
+                        f"the query returns more than {self.max_rows} rows (the server's limit); "
+                        "add a LIMIT or page with OFFSET"
+                    )
+            if media != "application/sparql-results+json":
+                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                body = parsed.serialize(
+                    format=getattr(ox.QueryResultsFormat, _RESULTS_FORMATS[media])
+                )
+            kind = "ask" if "boolean" in doc else "select"
+            return QueryResult(kind, media, body, rows)
+        except (SyntaxError, ValueError, KeyError, TypeError) as exc:
+            raise RemoteUnavailable(f"the remote store sent an unreadable answer: {exc}") from None
+
+    def update(
+        self, update: str, *, timeout: float | None = None, base_iri: str | None = None
+    ) -> None:
+        """As :meth:`Executor.update`, forwarded to the remote store."""
+        from nomengraph.store import StoreError
+
+        if not self.writable:
+            raise QueryForbidden("SPARQL Update is disabled on this endpoint (read-only)")
+        limit = self._limit(timeout)
+        scan = lexer.scan(update)
+        if scan.has("SERVICE") and not self.allow_service:
+            raise QueryForbidden("SERVICE (federated query) is disabled on this endpoint")
+        if scan.has("LOAD"):
+            if not self.allow_service:
+                raise QueryForbidden("LOAD is disabled on this endpoint")
+            targets = scan.iris_after.get("LOAD", []) + scan.iris_after.get("SILENT", [])
+            if any(not t.lower().startswith(("http://", "https://")) for t in targets):
+                raise QueryForbidden("LOAD is allowed only from http(s) URLs")
+        if base_iri and not scan.has("BASE"):
+            update = f"BASE <{base_iri}>\n{update}"
+        self._forward(lambda lim: self.remote.update(update, timeout=lim), limit)
+        try:
+            self._stats = self.remote.graph_sizes()
+        except StoreError:
+            pass
+
+    def close(self) -> None:
+        """Nothing to stop: the remote store is not ours."""

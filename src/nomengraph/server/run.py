@@ -12,6 +12,7 @@ store read-write, so that every query sees every update (RocksDB lets one proces
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -67,7 +68,17 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 
 def check_store(settings: Settings) -> str | None:
     """None when the store can be opened, else a message naming the path and what to do."""
-    path = settings.store
+    if settings.remote_store is not None:
+        from nomengraph.remote import RemoteStore
+        from nomengraph.store import StoreError
+
+        try:
+            remote = RemoteStore.from_settings(settings)
+            remote.ping(timeout=min(settings.store_timeout, 10.0))
+        except StoreError as exc:
+            return f"the remote store does not answer: {exc}"
+        return None
+    path = Path(settings.store)
     if not (path / "CURRENT").exists():
         return (
             f"no store at {path}; build it first with `nomengraph build --store {path}` "
@@ -75,6 +86,15 @@ def check_store(settings: Settings) -> str | None:
         )
     # Not opened here: RocksDB state must not be created in the gunicorn master before it forks.
     return None
+
+
+def _where(settings: Settings) -> str:
+    """The store, for messages (a remote URL without its credentials)."""
+    if settings.remote_store is not None:
+        from nomengraph.remote import _split_credentials
+
+        return f"the remote store {_split_credentials(settings.remote_store)[0]}"
+    return str(settings.store)
 
 
 def run_server(settings: Settings) -> int:
@@ -85,7 +105,7 @@ def run_server(settings: Settings) -> int:
         return EXIT_ERROR
     mode = "read-write (SPARQL Update enabled)" if settings.update_token else "read-only"
     print(
-        f"nomengraph: serving {settings.store} {mode} on http://{settings.host}:{settings.port}"
+        f"nomengraph: serving {_where(settings)} {mode} on http://{settings.host}:{settings.port}"
         f"/sparql (query timeout {settings.query_timeout:g} s, max rows {settings.max_rows})",
         file=sys.stderr,
         flush=True,
