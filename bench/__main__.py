@@ -1,0 +1,343 @@
+"""``python -m bench``: run the benchmark parts, write the JSON record and the Markdown report."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import ESCO_SHARED, RESULTS, ROOT
+
+PARTS = ("endpoint", "build", "scale", "validation", "memory")
+SERVERS = ("nomengraph", "ceiling", "rdflib-endpoint", "virtuoso")
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def finite(value):
+    """The record with NaN and infinities as null (JSON has no NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    return value
+
+
+def machine() -> dict:
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 2**20, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def task(name: str, **args) -> dict:
+    """Run one measurement of bench.tasks in a child process of its own."""
+    cmd = [sys.executable, "-m", "bench.tasks", name, json.dumps(args, default=str)]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"task {name} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def growth_exponent(sizes: list[float], seconds: list[float]) -> float | None:
+    """Slope of the least-squares line through (log size, log seconds)."""
+    points = [(math.log(s), math.log(t)) for s, t in zip(sizes, seconds, strict=True) if t > 0]
+    if len(points) < 2:
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    if sxx == 0:
+        return None
+    return round(sum((x - mx) * (y - my) for x, y in points) / sxx, 2)
+
+
+def ensure_peers(servers: list[str]) -> list[str]:
+    """The bench's own setup step: install the optional Python peers; list what is missing."""
+    notes = []
+    if "rdflib-endpoint" in servers:
+        try:
+            import rdflib_endpoint  # noqa: F401
+            import uvicorn  # noqa: F401
+        except ImportError:
+            say("setup: pip install rdflib-endpoint uvicorn")
+            subprocess.run(
+                [sys.executable, "-m", "pip", "install", "-q", "rdflib-endpoint", "uvicorn"],
+                check=False,
+            )
+    if "virtuoso" in servers and not shutil.which("virtuoso-t"):
+        notes.append(
+            "virtuoso skipped: virtuoso-t is not installed (apt-get install -y virtuoso-opensource)"
+        )
+    return notes
+
+
+# Parts ----------------------------------------------------------------------------------------
+
+
+def part_endpoint(args, work: Path, out: dict) -> None:
+    from bench import endpoint as ep
+
+    servers = [s for s in args.servers if s in SERVERS]
+    out["notes"] += ensure_peers(servers)
+    gen_name, generate = ep.load_generator(not args.python_client)
+    out["load_generator"] = gen_name
+    say(f"endpoint: load generator {gen_name}, {args.duration:g} s per run")
+    queries = {k: v for k, v in ep.QUERIES.items() if k in args.queries}
+    store = dist = None
+    if set(servers) - {"ceiling"}:
+        store, dist = work / "store", work / "dist"
+        say("endpoint: building the store (nomengraph build)")
+        subprocess.run(
+            [
+                "nomengraph",
+                "build",
+                "--cards",
+                str(args.cards),
+                "--store",
+                str(store),
+                "--out",
+                str(dist),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+    starters = {
+        "nomengraph": lambda: ep.start_nomengraph(store),
+        "ceiling": ep.start_ceiling,
+        "rdflib-endpoint": lambda: ep.start_rdflib(dist / "nomengraph.nq"),
+        "virtuoso": lambda: ep.start_virtuoso(dist / "nomengraph.nq", work),
+    }
+    for name in servers:
+        if name == "virtuoso" and not shutil.which("virtuoso-t"):
+            continue
+        if name == "rdflib-endpoint":
+            try:
+                import rdflib_endpoint  # noqa: F401
+            except ImportError:
+                out["notes"].append("rdflib-endpoint skipped: not installable here")
+                continue
+        try:
+            server = starters[name]()
+        except Exception as exc:  # a peer that cannot start is skipped, and said so
+            out["notes"].append(f"{name} skipped: {exc}")
+            say(f"endpoint: {name} skipped: {exc}")
+            continue
+        try:
+            qs = {"fixed": "x"} if name == "ceiling" else queries
+            records, peak = ep.measure(server, qs, args.concurrency, args.duration, generate, say)
+            if name == "ceiling":  # the same fixed answer stands for every query
+                records = [dict(r, query=q) for r in records for q in queries]
+            out["endpoint"] += records
+            out["memory"].append({"what": f"server under load: {name}", "peak_rss_mb": peak})
+        finally:
+            server.stop()
+
+
+def part_build(args, work: Path, out: dict) -> None:
+    from bench.synth import make_cards
+
+    rows = []
+    ext = task("extract", sources=ROOT / "sources", corrections=ROOT / "sources/corrections.yaml")
+    say(f"build: extract (real sources) {ext['seconds']:.1f} s")
+    for factor in args.factors:
+        cards = args.cards
+        if factor > 1:
+            cards = work / f"cards-x{factor}"
+            make_cards(args.cards, cards, factor)
+        validate = factor <= args.max_validate_factor
+        r = task("build", cards=cards, validate=validate)
+        jobs = sum(
+            1 for p in Path(cards).glob("*/*.yaml") if p.parent.name not in ("ecf", "matrix")
+        )
+        row = {
+            "factor": factor,
+            "jobs": jobs,
+            "triples": r["triples"],
+            "extract": ext["seconds"] if factor == 1 else None,
+            "convert": r["convert"],
+            "validate": r.get("validate"),
+            "load": r["load"],
+            "peak_rss_mb": r["peak_rss_mb"],
+        }
+        rows.append(row)
+        say(
+            f"build: x{factor} {jobs} jobs {r['triples']:,} triples convert {r['convert']:.1f} s "
+            f"validate {r.get('validate') or 0:.1f} s load {r['load']:.2f} s "
+            f"peak {r['peak_rss_mb']:.0f} MB"
+        )
+        out["memory"].append({"what": f"build x{factor}", "peak_rss_mb": r["peak_rss_mb"]})
+    exps = {}
+    for stage in ("convert", "validate", "load"):
+        pts = [(r["triples"], r[stage]) for r in rows if r[stage]]
+        exps[stage] = growth_exponent([p[0] for p in pts], [p[1] for p in pts])
+    out["build"] = {"runs": rows, "growth_exponent": exps}
+
+
+def part_scale(args, work: Path, out: dict) -> None:
+    esco = ESCO_SHARED
+    shared = (esco / "v1.2.0_en").is_dir()
+    if shared:
+        note = "full ESCO v1.2.0 export, English (../shared/vocab/esco)"
+    else:
+        esco = ROOT / "tests/fixtures/esco/v1.2.0"
+        note = (
+            "../shared/vocab/esco not present: ran on the test fixture "
+            "(tests/fixtures/esco/v1.2.0), not representative of scale"
+        )
+        say(f"scale: {note}")
+    nt = work / "esco.nt"
+    ours = task("scale_import", esco=esco, shared=shared, nt=nt)
+    ceiling = task("scale_ceiling", nt=nt)
+    ours["triples_per_s"] = ours["triples"] / ours["seconds"]
+    ceiling["triples_per_s"] = ceiling["triples"] / ceiling["seconds"]
+    out["scale"] = [
+        {"what": "nomengraph import_esco + store", "input": note, **ours},
+        {"what": "pyoxigraph bulk_load of the N-Triples (ceiling)", "input": note, **ceiling},
+    ]
+    say(
+        f"scale: nomengraph {ours['triples']:,} triples in {ours['seconds']:.1f} s "
+        f"(import {ours['import_seconds']:.1f} s), peak {ours['peak_rss_mb']:.0f} MB; "
+        f"bulk_load {ceiling['seconds']:.1f} s, peak {ceiling['peak_rss_mb']:.0f} MB"
+    )
+    out["memory"].append({"what": "ESCO import + store", "peak_rss_mb": ours["peak_rss_mb"]})
+
+
+def part_validation(args, work: Path, out: dict) -> None:
+    try:
+        import shacl  # noqa: F401
+    except ImportError:
+        say("setup: pip install shacl (the Rust SHACL engine, the validation peer)")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "shacl"], check=False)
+    rows = []
+    for size in args.validation_sizes:
+        kw = {"factor": int(size)} if size >= 1 else {"fraction": size}
+        r = task("validation", cards=args.cards, **kw)
+        r["size"] = size
+        rows.append(r)
+        agree = r.get("shacl_rs_conforms") == r["pyshacl_conforms"] and all(
+            r.get("shacl_rs_results", {}).get(k, 0) == v for k, v in r["pyshacl_results"].items()
+        )
+        r["agree"] = agree if "shacl_rs_conforms" in r else None
+        say(
+            f"validation: x{size} {r['triples']:,} triples pyshacl {r['pyshacl_seconds']:.1f} s "
+            f"{r['pyshacl_results']}; shacl (rust) "
+            f"{r.get('shacl_rs_seconds', float('nan')):.2f} s "
+            f"{r.get('shacl_rs_results', r.get('shacl_rs'))}"
+        )
+    out["validation"] = {
+        "runs": rows,
+        "pyshacl_growth_exponent": growth_exponent(
+            [r["triples"] for r in rows], [r["pyshacl_seconds"] for r in rows]
+        ),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="a short run (a few minutes)")
+    p.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ",".join(PARTS))
+    p.add_argument("--duration", type=float, help="seconds per load run (default 5, quick 1)")
+    p.add_argument("--servers", default=",".join(SERVERS), help="endpoint servers to measure")
+    p.add_argument("--queries", default="lookup,profile,usage,construct")
+    p.add_argument("--concurrency", default=None, help="e.g. 1,4,16")
+    p.add_argument("--python-client", action="store_true", help="do not use wrk even if installed")
+    p.add_argument("--factors", default=None, help="synthetic sizes of the build, e.g. 1,10,100")
+    p.add_argument("--max-validate-factor", type=int, default=None)
+    p.add_argument("--validation-sizes", default=None, help="e.g. 0.25,0.5,1,2")
+    p.add_argument("--cards", type=Path, default=ROOT / "cards")
+    p.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    p.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="also write the Markdown report and plots (docs/benchmarks.md)",
+    )
+    args = p.parse_args(argv)
+    q = args.quick
+    args.parts = [x for x in args.parts.split(",") if x]
+    unknown = set(args.parts) - set(PARTS)
+    if unknown:
+        p.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    args.duration = args.duration or (1.0 if q else 5.0)
+    args.servers = args.servers.split(",")
+    if q and "--servers" not in (argv or sys.argv):
+        args.servers = ["nomengraph", "ceiling", "rdflib-endpoint"]
+    args.queries = args.queries.split(",")
+    args.concurrency = [int(c) for c in (args.concurrency or ("1,4" if q else "1,4,16")).split(",")]
+    args.factors = [int(f) for f in (args.factors or ("1,4" if q else "1,10,100")).split(",")]
+    if args.max_validate_factor is None:
+        args.max_validate_factor = 1 if q else 2
+    args.validation_sizes = [
+        float(s) for s in (args.validation_sizes or ("0.5,1" if q else "0.25,0.5,1,2")).split(",")
+    ]
+    out: dict = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "mode": "quick" if q else "full",
+        "duration_s": args.duration,
+        "parts": args.parts,
+        "notes": [],
+        "endpoint": [],
+        "build": None,
+        "scale": None,
+        "validation": None,
+        "memory": [],
+    }
+    runners = {
+        "endpoint": part_endpoint,
+        "build": part_build,
+        "scale": part_scale,
+        "validation": part_validation,
+    }
+    with tempfile.TemporaryDirectory(prefix="nomengraph-bench-") as tmp:
+        for part in args.parts:
+            if part == "memory":
+                continue  # measured by the other parts (peak RSS of each child and server)
+            runners[part](args, Path(tmp), out)
+    if "memory" in args.parts and not out["memory"]:
+        out["notes"].append("memory: run it with endpoint, build or scale (it is measured there)")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(finite(out), indent=1, default=str) + "\n", encoding="utf-8")
+    say(f"results written to {args.out}")
+    if args.report:
+        from bench.report import write_report
+
+        write_report(out, args.report)
+        say(f"report written to {args.report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Measurements that run in a child process of their own, so that each one's peak resident
+memory (``ru_maxrss``) is its own: ``python -m bench.tasks NAME JSON-ARGS`` prints one JSON
+object on its last line."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+def task_extract(args: dict) -> dict:
+    from nomengraph.extract import run_extract
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _, secs = _timed(
+            lambda: run_extract(
+                Path(args["sources"]), Path(tmp) / "cards", Path(args["corrections"])
+            )
+        )
+    return {"seconds": secs}
+
+
+def task_build(args: dict) -> dict:
+    """convert, validate (when asked), load: each stage timed, as ``nomengraph build`` runs them."""
+    from nomengraph.build import _nquads
+    from nomengraph.convert import convert_all
+    from nomengraph.store import build_store
+    from nomengraph.validate import validate_graph
+
+    cards = Path(args["cards"])
+    out: dict = {}
+    dataset, out["convert"] = _timed(lambda: convert_all(cards))
+    out["triples"] = sum(1 for _ in dataset.quads((None, None, None, None)))
+    if args.get("validate", True):
+        report, out["validate"] = _timed(lambda: validate_graph(dataset))
+        out["conforms"] = report.conforms
+    with tempfile.TemporaryDirectory() as tmp:
+        _, out["load"] = _timed(lambda: build_store(_nquads(dataset), Path(tmp) / "store"))
+    out["peak_rss_mb"] = _peak_mb()
+    return out
+
+
+def _esco_folder(esco: Path, tmp: Path) -> Path:
+    """The v1.2.0 folder as docs/vocabularies.md describes: v1.2.0_en + reconstructed files."""
+    folder = tmp / "v1.2.0"
+    folder.mkdir()
+    for path in (esco / "v1.2.0_en").glob("*.csv"):
+        (folder / path.name).symlink_to(path.resolve())
+    derived = esco / "derived"
+    for name in ("skills_en", "occupationSkillRelations_en"):
+        src = derived / f"{name}_v1.2.0_reconstructed.csv"
+        if src.exists():
+            (folder / f"{name}.csv").symlink_to(src.resolve())
+    return folder
+
+
+def task_scale_import(args: dict) -> dict:
+    """ESCO CSV → graph (import_esco) → N-Quads → on-disk store (build_store); also writes
+    the same triples as N-Triples for the ceiling."""
+    from nomengraph.store import build_store
+    from nomengraph.vocabularies import import_esco, write_graph
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        source = Path(args["esco"])
+        folder = _esco_folder(source, tmp_path) if args.get("shared") else source
+        (graph, _report), t_import = _timed(lambda: import_esco(folder))
+        nq = tmp_path / "esco.nq"
+
+        def load() -> None:
+            write_graph(graph, nq)
+            build_store(nq.read_bytes(), tmp_path / "store")
+
+        _, t_load = _timed(load)
+        write_graph(graph, Path(args["nt"]))
+    return {
+        "triples": len(graph),
+        "import_seconds": t_import,
+        "load_seconds": t_load,
+        "seconds": t_import + t_load,
+        "peak_rss_mb": _peak_mb(),
+    }
+
+
+def task_scale_ceiling(args: dict) -> dict:
+    """pyoxigraph's own bulk_load of the same triples as N-Triples, into an on-disk store."""
+    import pyoxigraph as ox
+
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def load() -> int:
+            store = ox.Store(str(Path(tmp) / "store"))
+            store.bulk_load(path=args["nt"], format=ox.RdfFormat.N_TRIPLES)
+            store.optimize()
+            store.flush()
+            return len(store)
+
+        triples, secs = _timed(load)
+    return {"triples": triples, "seconds": secs, "peak_rss_mb": _peak_mb()}
+
+
+def _subset_dataset(cards: Path, fraction: float, tmp: Path):
+    """The graph of the e-CF files and matrix plus the first ``fraction`` of each edition."""
+    import shutil
+
+    from nomengraph.convert import convert_all
+
+    if fraction >= 1:
+        return convert_all(cards)
+    target = tmp / "cards"
+    for folder in sorted(p for p in cards.iterdir() if p.is_dir()):
+        if folder.name in ("ecf", "matrix"):
+            shutil.copytree(folder, target / folder.name)
+            continue
+        files = sorted(folder.glob("*.yaml"))
+        (target / folder.name).mkdir(parents=True)
+        for path in files[: max(1, round(len(files) * fraction))]:
+            shutil.copy(path, target / folder.name / path.name)
+    if fraction < 1:
+        # the matrix cites 2010 jobs; without them it is only noise for the shapes
+        shutil.rmtree(target / "matrix", ignore_errors=True)
+    return convert_all(target)
+
+
+def task_validation(args: dict) -> dict:
+    """pyshacl (nomengraph's validate_graph) and, when installed, the ``shacl`` package (Rust)
+    on the same data, shapes and ontology."""
+    from nomengraph.validate import data_union, load_ontology, load_shapes, validate_graph
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.get("factor", 1) > 1:
+            from bench.synth import make_cards
+
+            make_cards(Path(args["cards"]), Path(tmp) / "cards", args["factor"])
+            from nomengraph.convert import convert_all
+
+            dataset = convert_all(Path(tmp) / "cards")
+        else:
+            dataset = _subset_dataset(Path(args["cards"]), args.get("fraction", 1.0), Path(tmp))
+    data = data_union(dataset)
+    out: dict = {"triples": len(data)}
+    report, out["pyshacl_seconds"] = _timed(lambda: validate_graph(dataset))
+    out["pyshacl_conforms"] = report.conforms
+    out["pyshacl_results"] = report.counts()
+    try:
+        import shacl
+    except ImportError:
+        out["shacl_rs"] = "not installed (pip install shacl)"
+        return out
+    shapes = load_shapes().serialize(format="turtle")
+    ontology = load_ontology()
+    both = data + ontology if ontology is not None else data
+    text = both.serialize(format="nt")
+
+    def run():
+        compiled = shacl.Shapes.from_turtle(shapes)
+        return compiled.validate_text(text, format="ntriples", allow_warnings=True)
+
+    try:
+        rs_report, out["shacl_rs_seconds"] = _timed(run)
+    except Exception as exc:  # a peer failing is a finding, not a crash of the benchmark
+        out["shacl_rs"] = f"failed: {type(exc).__name__}: {exc}"[:300]
+        return out
+    counts: dict[str, int] = {}
+    for result in rs_report.results:
+        key = str(result.severity_iri).rsplit("#", 1)[-1]
+        counts[key] = counts.get(key, 0) + 1
+    out["shacl_rs_conforms"] = bool(rs_report.conforms)
+    out["shacl_rs_results"] = counts
+    return out
+
+
+TASKS = {name[5:]: fn for name, fn in globals().items() if name.startswith("task_")}
+
+
+def main() -> None:
+    name, raw = sys.argv[1], sys.argv[2]
+    result = TASKS[name](json.loads(raw))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
