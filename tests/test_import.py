@@ -18,10 +18,10 @@ from nomengraph.vocab import ESCO, NG, OWL, SKOS
 from nomengraph.vocabularies import (
     ESCO_COLLECTIONS,
     VocabularyError,
-    _ox_term,
     esco_dictionary,
     import_esco,
     import_rome,
+    to_oxigraph_term,
     write_graph,
 )
 
@@ -54,7 +54,8 @@ def rome() -> tuple[Graph, object]:
 def sparql(graph: Graph, query: str) -> list[tuple]:
     store = ox.Store()
     store.bulk_extend(
-        ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), ox.DefaultGraph()) for s, p, o in graph
+        ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.DefaultGraph())
+        for s, p, o in graph
     )
     return [tuple(row) for row in store.query(PREFIXES + query)]
 

@@ -733,7 +733,8 @@ def dataset_quads(ds: Dataset) -> Iterator[Quad]:
 # Export ----------------------------------------------------------------------------------------
 
 
-def _ox_term(term: Node) -> ox.NamedNode | ox.Literal:
+def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.Literal:
+    """An rdflib IRI or literal as a pyoxigraph term (datatype xsd:string when untyped)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
@@ -747,7 +748,8 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.Literal:
 def _ox_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
     """Quads as pyoxigraph quads, sorted by their N-Quads form (a stable, total order)."""
     out = [
-        ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), ox.NamedNode(str(g))) for s, p, o, g in quads
+        ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(str(g)))
+        for s, p, o, g in quads
     ]
     out.sort(key=str)
     return out

@@ -33,6 +33,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from nomengraph import iris
+from nomengraph.convert import to_oxigraph_term
 from nomengraph.vocab import (
     DCTERMS,
     ESCO,
@@ -959,19 +960,9 @@ def import_rome(folder: Path, version: str | None = None) -> tuple[Graph, Import
 # Output ----------------------------------------------------------------------------------------
 
 
-def _ox_term(term: Node) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    raise ValueError(f"not an IRI or literal: {term!r}")
-
-
 def _ox_triples(graph: Graph) -> Iterator[ox.Triple]:
     for s, p, o in graph:
-        yield ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o))
+        yield ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o))
 
 
 OUTPUT_PREFIXES = {

@@ -19,6 +19,19 @@ class ExtractResult:
     warnings: list[str] = field(default_factory=list)
 
 
+# e-CF framework facts shared by the 2.0 and 3.0 data: area code -> (English name, French name as
+# the CIGREF 2018 vertical labels read), and proficiency level -> EQF levels (the 2010 text, l.364,
+# only says the five levels are "en phase avec les niveaux 3 à 8" of the EQF).
+ECF_AREAS: dict[str, tuple[str, str]] = {
+    "A": ("PLAN", "PLANIFIER"),
+    "B": ("BUILD", "DEVELOPPER"),
+    "C": ("RUN", "UTILISER"),
+    "D": ("ENABLE", "FACILITER"),
+    "E": ("MANAGE", "GERER"),
+}
+ECF_EQF: dict[int, list[int]] = {1: [3], 2: [4, 5], 3: [6], 4: [7], 5: [8]}
+
+
 class SourceFormatError(ValueError):
     """The source text does not have the expected structure (truncated, altered...)."""
 

@@ -14,20 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .base import SourceFormatError
+from .base import ECF_AREAS, ECF_EQF, SourceFormatError
 from .cigref2010_text import clean, overlap
 
-AREAS = {
-    # Framework facts (e-CF 2.0 area names; French names as used by the CIGREF 2018 text).
-    "A": ("PLAN", "PLANIFIER"),
-    "B": ("BUILD", "DEVELOPPER"),
-    "C": ("RUN", "UTILISER"),
-    "D": ("ENABLE", "FACILITER"),
-    "E": ("MANAGE", "GERER"),
-}
-# e-CF proficiency level -> EQF levels (framework fact; the 2010 text, l.364, only says that the
-# five levels are "en phase avec les niveaux 3 à 8" of the EQF).
-EQF = {1: [3], 2: [4, 5], 3: [6], 4: [7], 5: [8]}
+AREAS = ECF_AREAS
+EQF = ECF_EQF
 
 CODE_RE = re.compile(r"^([A-E])\.?\s?(\d{1,2})\b\.?")
 NOT_APPLICABLE = "not applicable"

@@ -12,19 +12,13 @@ import csv
 import io
 from typing import Any
 
+from nomengraph.extract.base import ECF_AREAS, ECF_EQF
 from nomengraph.extract.cigref2018_text import SOURCE
 
 REFERENCE = "sources/ecf-3.0-reference.csv"
 
-AREAS = {
-    # code: (English name, French name as the 2018 vertical labels read)
-    "A": ("PLAN", "PLANIFIER"),
-    "B": ("BUILD", "DEVELOPPER"),
-    "C": ("RUN", "UTILISER"),
-    "D": ("ENABLE", "FACILITER"),
-    "E": ("MANAGE", "GERER"),
-}
-EQF = {1: [3], 2: [4, 5], 3: [6], 4: [7], 5: [8]}
+AREAS = ECF_AREAS
+EQF = ECF_EQF
 
 # e-CF 2.0 competence names as printed in the 2010 nomenclature, annex 2 (the 2.0 framework).
 ECF_20 = {
