@@ -222,11 +222,15 @@ def iter_card_files(folder: str | Path) -> Iterator[Path]:
     yield from sorted(Path(folder).rglob("*.yaml"), key=lambda p: p.as_posix())
 
 
-def load_cards(folder: str | Path) -> list[dict[str, Any]]:
-    """Load every card under ``folder``; collect the problems of all files before raising."""
-    cards, problems = [], []
+def collect_cards(
+    files: Iterable[str | Path],
+) -> tuple[list[dict[str, Any]], list[CardProblem]]:
+    """Load the given card files; return the good cards and the problems of all the others
+    (format errors, and ids already used by an earlier file)."""
+    cards: list[dict[str, Any]] = []
+    problems: list[CardProblem] = []
     ids: dict[str, str] = {}
-    for path in iter_card_files(folder):
+    for path in files:
         try:
             card = load_card(path)
         except CardError as exc:
@@ -241,6 +245,12 @@ def load_cards(folder: str | Path) -> list[dict[str, Any]]:
             continue
         ids[card["id"]] = str(path)
         cards.append(card)
+    return cards, problems
+
+
+def load_cards(folder: str | Path) -> list[dict[str, Any]]:
+    """Load every card under ``folder``; collect the problems of all files before raising."""
+    cards, problems = collect_cards(iter_card_files(folder))
     if problems:
         raise CardError(problems)
     return cards

@@ -564,8 +564,7 @@ def validate_cards(path: str | Path, reference: str | Path | None = None) -> Rep
         ECF_SCHEMA,
         MATRIX_SCHEMA,
         CardError,
-        CardProblem,
-        load_card,
+        collect_cards,
         load_data_file,
     )
     from nomengraph.settings import Settings
@@ -579,24 +578,7 @@ def validate_cards(path: str | Path, reference: str | Path | None = None) -> Rep
     if not files:
         raise FileNotFoundError(f"{path}: no card files (*.yaml)")
 
-    problems: list[CardProblem] = []
-    cards: list[dict[str, Any]] = []
-    seen: dict[str, str] = {}
-    for file in files:
-        try:
-            card = load_card(file)
-        except CardError as exc:
-            problems.extend(exc.problems)
-            continue
-        if card["id"] in seen:
-            problems.append(
-                CardProblem(
-                    str(file), 1, "id", f"duplicate id {card['id']!r} (also {seen[card['id']]})"
-                )
-            )
-            continue
-        seen[card["id"]] = str(file)
-        cards.append(card)
+    cards, problems = collect_cards(files)
 
     ref = Path(reference) if reference is not None else Settings.load().cards
     ecf_dir = folder / convert.ECF_DIR if folder and (folder / convert.ECF_DIR).is_dir() else None

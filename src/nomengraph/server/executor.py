@@ -192,6 +192,28 @@ class _Child:
         self.start()
 
 
+def check_query_policy(scan: lexer.Scan, allow_service: bool) -> None:
+    """Refuse a federated query (SERVICE) unless the endpoint allows it: the server must not be
+    a proxy into its own network. Shared by the local and the remote executor."""
+    if not allow_service and scan.has("SERVICE"):
+        raise QueryForbidden(
+            "SERVICE (federated query) is disabled on this endpoint: the server does not "
+            "call other endpoints"
+        )
+
+
+def check_update_policy(scan: lexer.Scan, allow_service: bool) -> None:
+    """Refuse SERVICE and LOAD in an update unless allowed; LOAD only ever from http(s)."""
+    if scan.has("SERVICE") and not allow_service:
+        raise QueryForbidden("SERVICE (federated query) is disabled on this endpoint")
+    if scan.has("LOAD"):
+        if not allow_service:
+            raise QueryForbidden("LOAD is disabled on this endpoint")
+        targets = scan.iris_after.get("LOAD", []) + scan.iris_after.get("SILENT", [])
+        if any(not t.lower().startswith(("http://", "https://")) for t in targets):
+            raise QueryForbidden("LOAD is allowed only from http(s) URLs")
+
+
 class Executor:
     """Runs queries (and updates) against one store in a pool of killable worker processes.
 
@@ -317,11 +339,7 @@ class Executor:
         Raises :class:`QueryError` subclasses."""
         limit = self._limit(timeout)
         scan = lexer.scan(query)
-        if not self.allow_service and scan.has("SERVICE"):
-            raise QueryForbidden(
-                "SERVICE (federated query) is disabled on this endpoint: the server does not "
-                "call other endpoints"
-            )
+        check_query_policy(scan, self.allow_service)
         media = None
         if scan.form is not None:
             try:
@@ -353,14 +371,7 @@ class Executor:
             raise QueryForbidden("SPARQL Update is disabled on this endpoint (read-only)")
         limit = self._limit(timeout)
         scan = lexer.scan(update)
-        if scan.has("SERVICE") and not self.allow_service:
-            raise QueryForbidden("SERVICE (federated query) is disabled on this endpoint")
-        if scan.has("LOAD"):
-            if not self.allow_service:
-                raise QueryForbidden("LOAD is disabled on this endpoint")
-            targets = scan.iris_after.get("LOAD", []) + scan.iris_after.get("SILENT", [])
-            if any(not t.lower().startswith(("http://", "https://")) for t in targets):
-                raise QueryForbidden("LOAD is allowed only from http(s) URLs")
+        check_update_policy(scan, self.allow_service)
         answer = self._call({"op": "update", "update": update, "base_iri": base_iri}, limit)
         self._stats = dict(answer["stats"])
 
@@ -485,11 +496,7 @@ class RemoteExecutor:
 
         limit = self._limit(timeout)
         scan = lexer.scan(query)
-        if not self.allow_service and scan.has("SERVICE"):
-            raise QueryForbidden(
-                "SERVICE (federated query) is disabled on this endpoint: the server does not "
-                "call other endpoints"
-            )
+        check_query_policy(scan, self.allow_service)
         if scan.form is None:
             raise QuerySyntaxError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
         try:
@@ -560,14 +567,7 @@ class RemoteExecutor:
             raise QueryForbidden("SPARQL Update is disabled on this endpoint (read-only)")
         limit = self._limit(timeout)
         scan = lexer.scan(update)
-        if scan.has("SERVICE") and not self.allow_service:
-            raise QueryForbidden("SERVICE (federated query) is disabled on this endpoint")
-        if scan.has("LOAD"):
-            if not self.allow_service:
-                raise QueryForbidden("LOAD is disabled on this endpoint")
-            targets = scan.iris_after.get("LOAD", []) + scan.iris_after.get("SILENT", [])
-            if any(not t.lower().startswith(("http://", "https://")) for t in targets):
-                raise QueryForbidden("LOAD is allowed only from http(s) URLs")
+        check_update_policy(scan, self.allow_service)
         if base_iri and not scan.has("BASE"):
             update = f"BASE <{base_iri}>\n{update}"
         self._forward(lambda lim: self.remote.update(update, timeout=lim), limit)
