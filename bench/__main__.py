@@ -13,18 +13,21 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from bench import ESCO_SHARED, RESULTS, ROOT
+from bench import ESCO_SHARED, RESULTS, ROOT, aggregate, spread
 
 PARTS = ("endpoint", "build", "scale", "validation", "memory")
 SERVERS = ("nomengraph", "ceiling", "rdflib-endpoint", "virtuoso")
+# Counts the same in every run of a measurement: kept as they are, not as medians.
+COUNTS = ("triples", "stored", "jobs")
 
 
 def say(message: str) -> None:
     print(message, flush=True)
 
 
-def finite(value):
+def finite(value: Any) -> Any:
     """The record with NaN and infinities as null (JSON has no NaN)."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -58,6 +61,20 @@ def machine() -> dict:
         "os": platform.platform(),
         "python": platform.python_version(),
     }
+
+
+def repeats(args: argparse.Namespace, size: float) -> int:
+    """How many times a measurement of this size is made: ``--repeat``, or once above
+    ``--repeat-max-factor`` (the large synthetic sets)."""
+    return args.repeat if size <= args.repeat_max_factor else 1
+
+
+def spread_text(values: list, digits: int = 1) -> str:
+    """``min–max`` of the runs for the progress lines; empty for a single run."""
+    low, high = spread(values or [])
+    if low is None or len(values) < 2:
+        return ""
+    return f" ({low:.{digits}f}–{high:.{digits}f})"
 
 
 def task(name: str, **args) -> dict:
@@ -105,14 +122,17 @@ def ensure_peers(servers: list[str]) -> list[str]:
 # Parts ----------------------------------------------------------------------------------------
 
 
-def part_endpoint(args, work: Path, out: dict) -> None:
+def part_endpoint(args: argparse.Namespace, work: Path, out: dict) -> None:
     from bench import endpoint as ep
 
     servers = [s for s in args.servers if s in SERVERS]
     out["notes"] += ensure_peers(servers)
     gen_name, generate = ep.load_generator(not args.python_client)
     out["load_generator"] = gen_name
-    say(f"endpoint: load generator {gen_name}, {args.duration:g} s per run")
+    say(
+        f"endpoint: load generator {gen_name}, {args.duration:g} s per run, "
+        f"{args.repeat} run(s) of each figure"
+    )
     queries = {k: v for k, v in ep.QUERIES.items() if k in args.queries}
     store = dist = None
     if set(servers) - {"ceiling"}:
@@ -156,7 +176,9 @@ def part_endpoint(args, work: Path, out: dict) -> None:
             continue
         try:
             qs = {"fixed": "x"} if name == "ceiling" else queries
-            records, peak = ep.measure(server, qs, args.concurrency, args.duration, generate, say)
+            records, peak = ep.measure(
+                server, qs, args.concurrency, args.duration, generate, say, args.repeat
+            )
             if name == "ceiling":  # the same fixed answer stands for every query
                 records = [dict(r, query=q) for r in records for q in queries]
             out["endpoint"] += records
@@ -165,19 +187,30 @@ def part_endpoint(args, work: Path, out: dict) -> None:
             server.stop()
 
 
-def part_build(args, work: Path, out: dict) -> None:
+def part_build(args: argparse.Namespace, work: Path, out: dict) -> None:
     from bench.synth import make_cards
 
     rows = []
-    ext = task("extract", sources=ROOT / "sources", corrections=ROOT / "sources/corrections.yaml")
-    say(f"build: extract (real sources) {ext['seconds']:.1f} s")
+    sources = ROOT / "sources"
+    ext = aggregate(
+        [
+            task("extract", sources=sources, corrections=sources / "corrections.yaml")
+            for _ in range(repeats(args, 1))
+        ],
+        digits=3,
+    )
+    say(f"build: extract (real sources) {ext['seconds']:.1f} s{spread_text(ext['seconds_runs'])}")
     for factor in args.factors:
         cards = args.cards
         if factor > 1:
             cards = work / f"cards-x{factor}"
             make_cards(args.cards, cards, factor)
         validate = factor <= args.max_validate_factor
-        r = task("build", cards=cards, validate=validate)
+        r = aggregate(
+            [task("build", cards=cards, validate=validate) for _ in range(repeats(args, factor))],
+            constant=COUNTS,
+            digits=3,
+        )
         jobs = sum(
             1 for p in Path(cards).glob("*/*.yaml") if p.parent.name not in ("ecf", "matrix")
         )
@@ -185,27 +218,36 @@ def part_build(args, work: Path, out: dict) -> None:
             "factor": factor,
             "jobs": jobs,
             "triples": r["triples"],
+            "runs": r["runs"],
             "extract": ext["seconds"] if factor == 1 else None,
-            "convert": r["convert"],
-            "validate": r.get("validate"),
-            "load": r["load"],
-            "peak_rss_mb": r["peak_rss_mb"],
+            "extract_runs": ext["seconds_runs"] if factor == 1 else None,
+            "validate": None,
+            "validate_runs": None,
         }
+        row.update((k, v) for k, v in r.items() if k not in ("triples", "runs"))
         rows.append(row)
         say(
-            f"build: x{factor} {jobs} jobs {r['triples']:,} triples convert {r['convert']:.1f} s "
-            f"validate {r.get('validate') or 0:.1f} s load {r['load']:.2f} s "
+            f"build: x{factor} {jobs} jobs {r['triples']:,} triples, {r['runs']} run(s): "
+            f"convert {r['convert']:.1f} s{spread_text(r['convert_runs'])} "
+            f"validate {row['validate'] or 0:.1f} s{spread_text(row['validate_runs'])} "
+            f"load {r['load']:.2f} s{spread_text(r['load_runs'], 2)} "
             f"peak {r['peak_rss_mb']:.0f} MB"
         )
-        out["memory"].append({"what": f"build x{factor}", "peak_rss_mb": r["peak_rss_mb"]})
+        out["memory"].append(
+            {
+                "what": f"build x{factor}",
+                "peak_rss_mb": r["peak_rss_mb"],
+                "peak_rss_mb_runs": r["peak_rss_mb_runs"],
+            }
+        )
     exps = {}
-    for stage in ("convert", "validate", "load"):
+    for stage in ("convert", "validate", "load"):  # on the medians
         pts = [(r["triples"], r[stage]) for r in rows if r[stage]]
         exps[stage] = growth_exponent([p[0] for p in pts], [p[1] for p in pts])
     out["build"] = {"runs": rows, "growth_exponent": exps}
 
 
-def part_scale(args, work: Path, out: dict) -> None:
+def part_scale(args: argparse.Namespace, work: Path, out: dict) -> None:
     esco = ESCO_SHARED
     shared = (esco / "v1.2.0_en").is_dir()
     if shared:
@@ -218,23 +260,44 @@ def part_scale(args, work: Path, out: dict) -> None:
         )
         say(f"scale: {note}")
     nt = work / "esco.nt"
-    ours = task("scale_import", esco=esco, shared=shared, nt=nt)
-    ceiling = task("scale_ceiling", nt=nt)
-    ours["triples_per_s"] = ours["triples"] / ours["seconds"]
-    ceiling["triples_per_s"] = ceiling["triples"] / ceiling["seconds"]
+    ours_runs, ceiling_runs = [], []
+    for _ in range(args.repeat):  # alternated, so that both see the same machine
+        ours_runs.append(task("scale_import", esco=esco, shared=shared, nt=nt))
+        ceiling_runs.append(task("scale_ceiling", nt=nt))
+    ours = aggregate(ours_runs, constant=COUNTS, digits=3)
+    ceiling = aggregate(ceiling_runs, constant=COUNTS, digits=3)
+    for r in (ours, ceiling):
+        r["triples_per_s"] = round(r["triples"] / r["seconds"], 1)
+        r["triples_per_s_runs"] = [round(r["triples"] / t, 1) for t in r["seconds_runs"]]
     out["scale"] = [
         {"what": "nomengraph import_esco + store", "input": note, **ours},
         {"what": "pyoxigraph bulk_load of the N-Triples (ceiling)", "input": note, **ceiling},
     ]
     say(
         f"scale: nomengraph {ours['triples']:,} triples in {ours['seconds']:.1f} s "
-        f"(import {ours['import_seconds']:.1f} s), peak {ours['peak_rss_mb']:.0f} MB; "
-        f"bulk_load {ceiling['seconds']:.1f} s, peak {ceiling['peak_rss_mb']:.0f} MB"
+        f"{spread_text(ours['seconds_runs'])} (import {ours['import_seconds']:.1f} s), "
+        f"peak {ours['peak_rss_mb']:.0f} MB; bulk_load {ceiling['seconds']:.1f} s"
+        f"{spread_text(ceiling['seconds_runs'])}, peak {ceiling['peak_rss_mb']:.0f} MB"
     )
-    out["memory"].append({"what": "ESCO import + store", "peak_rss_mb": ours["peak_rss_mb"]})
+    out["memory"].append(
+        {
+            "what": "ESCO import + store",
+            "peak_rss_mb": ours["peak_rss_mb"],
+            "peak_rss_mb_runs": ours["peak_rss_mb_runs"],
+        }
+    )
 
 
-def part_validation(args, work: Path, out: dict) -> None:
+def agrees(run: dict) -> bool | None:
+    """Whether the Rust engine gave pyshacl's conformance and result counts (None: not run)."""
+    if "shacl_rs_conforms" not in run:
+        return None
+    return run["shacl_rs_conforms"] == run["pyshacl_conforms"] and all(
+        run.get("shacl_rs_results", {}).get(k, 0) == v for k, v in run["pyshacl_results"].items()
+    )
+
+
+def part_validation(args: argparse.Namespace, work: Path, out: dict) -> None:
     try:
         import shacl  # noqa: F401
     except ImportError:
@@ -243,22 +306,23 @@ def part_validation(args, work: Path, out: dict) -> None:
     rows = []
     for size in args.validation_sizes:
         kw = {"factor": int(size)} if size >= 1 else {"fraction": size}
-        r = task("validation", cards=args.cards, **kw)
+        runs = [task("validation", cards=args.cards, **kw) for _ in range(repeats(args, size))]
+        r = aggregate(runs, constant=COUNTS, digits=3)
         r["size"] = size
+        verdicts = [agrees(run) for run in runs]
+        r["agree"] = None if None in verdicts else all(verdicts)
         rows.append(r)
-        agree = r.get("shacl_rs_conforms") == r["pyshacl_conforms"] and all(
-            r.get("shacl_rs_results", {}).get(k, 0) == v for k, v in r["pyshacl_results"].items()
-        )
-        r["agree"] = agree if "shacl_rs_conforms" in r else None
         say(
-            f"validation: x{size} {r['triples']:,} triples pyshacl {r['pyshacl_seconds']:.1f} s "
+            f"validation: x{size} {r['triples']:,} triples, {r['runs']} run(s): pyshacl "
+            f"{r['pyshacl_seconds']:.1f} s{spread_text(r['pyshacl_seconds_runs'])} "
             f"{r['pyshacl_results']}; shacl (rust) "
-            f"{r.get('shacl_rs_seconds', float('nan')):.2f} s "
+            f"{r.get('shacl_rs_seconds') or float('nan'):.2f} s"
+            f"{spread_text(r.get('shacl_rs_seconds_runs') or [], 2)} "
             f"{r.get('shacl_rs_results', r.get('shacl_rs'))}"
         )
     out["validation"] = {
         "runs": rows,
-        "pyshacl_growth_exponent": growth_exponent(
+        "pyshacl_growth_exponent": growth_exponent(  # on the medians
             [r["triples"] for r in rows], [r["pyshacl_seconds"] for r in rows]
         ),
     }
@@ -276,6 +340,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--factors", default=None, help="synthetic sizes of the build, e.g. 1,10,100")
     p.add_argument("--max-validate-factor", type=int, default=None)
     p.add_argument("--validation-sizes", default=None, help="e.g. 0.25,0.5,1,2")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="runs of each measurement; records keep the median and the runs (default 3, quick 1)",
+    )
+    p.add_argument(
+        "--repeat-max-factor",
+        type=float,
+        default=10,
+        help="build and validation sizes above this factor run once (default 10)",
+    )
     p.add_argument("--cards", type=Path, default=ROOT / "cards")
     p.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     p.add_argument(
@@ -291,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         p.error(f"unknown parts: {', '.join(sorted(unknown))}")
     args.duration = args.duration or (1.0 if q else 5.0)
+    if args.repeat is None:
+        args.repeat = 1 if q else 3
+    if args.repeat < 1:
+        p.error("--repeat must be at least 1")
     args.servers = args.servers.split(",")
     if q and "--servers" not in (argv or sys.argv):
         args.servers = ["nomengraph", "ceiling", "rdflib-endpoint"]
@@ -307,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "mode": "quick" if q else "full",
         "duration_s": args.duration,
+        "repeat": args.repeat,
+        "repeat_max_factor": args.repeat_max_factor,
         "parts": args.parts,
         "notes": [],
         "endpoint": [],
@@ -334,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         from bench.report import write_report
 
-        write_report(out, args.report)
+        write_report(finite(out), args.report, figures=args.out.parent)
         say(f"report written to {args.report}")
     return 0
 

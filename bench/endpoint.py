@@ -15,7 +15,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+from bench import aggregate_endpoint
 
 ED = "https://w3id.org/nomengraph/id/cigref-2018"
 JOB = "https://w3id.org/nomengraph/id/cigref-2018/job/2.1"
@@ -246,7 +249,7 @@ def run_python(url: str, concurrency: int, seconds: float) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def load_generator(prefer_wrk: bool = True):
+def load_generator(prefer_wrk: bool = True) -> tuple[str, Callable[[str, int, float], dict]]:
     if prefer_wrk and shutil.which("wrk"):
         return "wrk", run_wrk
     return "python (threads + http.client)", run_python
@@ -257,11 +260,15 @@ def measure(
     queries: dict[str, str],
     concurrencies: list[int],
     seconds: float,
-    generate,
-    say,
+    generate: Callable[[str, int, float], dict],
+    say: Callable[[str], None],
+    repeat: int = 1,
 ) -> tuple[list[dict], float]:
-    """One record per (query, concurrency); also the server's peak resident MB under load."""
-    records: list[dict] = []
+    """One record per (query, concurrency), aggregated over ``repeat`` load runs (medians,
+    spread and the runs themselves: ``bench.aggregate_endpoint``); also the server's peak
+    resident MB under load. The runs are made in rounds (every query and concurrency once,
+    then again), so that the repeats of one figure are spread over the part's duration."""
+    runs: dict[tuple[str, int], list[dict]] = {(q, c): [] for q in queries for c in concurrencies}
     peak = [0.0]
     stop = threading.Event()
 
@@ -273,36 +280,51 @@ def measure(
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        for qname, text in queries.items():
-            url = f"{server.base}?{urllib.parse.urlencode({'query': text})}"
+        urls = {
+            q: f"{server.base}?{urllib.parse.urlencode({'query': t})}" for q, t in queries.items()
+        }
+        for url in urls.values():
             warm = urllib.request.Request(url, headers={"Accept": "*/*"})
             with urllib.request.urlopen(warm, timeout=120) as response:  # warm-up, not counted
                 response.read()
-            for conc in concurrencies:
-                cpu0 = server.tree_rss_cpu()[1]
-                r = generate(url, conc, seconds)
-                if not r["requests"]:  # no answer within the run: no latency to report
-                    r.update(p50_ms=float("nan"), p99_ms=float("nan"))
-                cpu = server.tree_rss_cpu()[1] - cpu0
-                rec = {
-                    "server": server.name,
-                    "query": qname,
-                    "concurrency": conc,
-                    "rps": round(r["rps"], 1),
-                    "p50_ms": round(r["p50_ms"], 2),
-                    "p99_ms": round(r["p99_ms"], 2),
-                    "errors": r["errors"],
-                    "requests": r["requests"],
-                    "cpu_ms_per_request": round(1000 * cpu / r["requests"], 2)
-                    if r["requests"]
-                    else None,
-                }
-                say(
-                    f"  {server.name:<16}{qname:<10} c={conc:<3} {rec['rps']:>8.1f} rps  "
-                    f"p50 {rec['p50_ms']:.2f} ms  p99 {rec['p99_ms']:.2f} ms  err {rec['errors']}"
-                )
-                records.append(rec)
+        for run in range(1, repeat + 1):
+            for qname, url in urls.items():
+                for conc in concurrencies:
+                    rec = one_run(server, qname, url, conc, seconds, generate)
+                    runs[qname, conc].append(rec)
+                    say(
+                        f"  {server.name:<16}{qname:<10} c={conc:<3} run {run}/{repeat} "
+                        f"{rec['rps']:>8.1f} rps  p50 {rec['p50_ms']:.2f} ms  "
+                        f"p99 {rec['p99_ms']:.2f} ms  err {rec['errors']}"
+                    )
     finally:
         stop.set()
         sampler.join()
-    return records, peak[0]
+    return [aggregate_endpoint(r) for r in runs.values() if r], peak[0]
+
+
+def one_run(
+    server: Server,
+    qname: str,
+    url: str,
+    conc: int,
+    seconds: float,
+    generate: Callable[[str, int, float], dict],
+) -> dict:
+    """One load run: its figures and the server's CPU time per request during it."""
+    cpu0 = server.tree_rss_cpu()[1]
+    r = generate(url, conc, seconds)
+    if not r["requests"]:  # no answer within the run: no latency to report
+        r.update(p50_ms=float("nan"), p99_ms=float("nan"))
+    cpu = server.tree_rss_cpu()[1] - cpu0
+    return {
+        "server": server.name,
+        "query": qname,
+        "concurrency": conc,
+        "rps": round(r["rps"], 1),
+        "p50_ms": round(r["p50_ms"], 2),
+        "p99_ms": round(r["p99_ms"], 2),
+        "errors": r["errors"],
+        "requests": r["requests"],
+        "cpu_ms_per_request": round(1000 * cpu / r["requests"], 2) if r["requests"] else None,
+    }

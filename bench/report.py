@@ -1,7 +1,9 @@
 """The Markdown report (``docs/benchmarks.md``) and plots, from a results record.
 
 Only the part between the ``bench:begin`` and ``bench:end`` markers is rewritten; the analysis
-written around it by hand is kept.
+written around it by hand is kept. Each figure is shown as "median (min–max)" over its runs and
+each ratio is computed on the medians; records written before ``--repeat`` existed (one run,
+no ``runs`` key and no ``<key>_runs`` lists) are shown as their single value.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from bench import RESULTS
+from bench import RESULTS, is_number, spread
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 PEERS = ("rdflib-endpoint", "virtuoso", "ceiling")
@@ -23,6 +25,47 @@ def _f(value, digits: int = 1) -> str:
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def value_range(record: dict, key: str) -> tuple[float, float] | None:
+    """(min, max) of a figure's runs: ``rps_min``/``rps_max`` for the endpoint's throughput,
+    else the spread of ``<key>_runs``; None for a single run or an older record."""
+    if key == "rps" and is_number(record.get("rps_min")) and is_number(record.get("rps_max")):
+        runs = record.get("rps_runs") or []
+        if len(runs) > 1:
+            return record["rps_min"], record["rps_max"]
+        return None
+    runs = [v for v in record.get(f"{key}_runs") or [] if is_number(v)]
+    low, high = spread(runs)
+    if len(runs) < 2 or low is None or high is None:
+        return None
+    return low, high
+
+
+def cell(record: dict, key: str, digits: int = 1) -> str:
+    """A figure as "median (min–max)" over its runs, or its single value."""
+    value = record.get(key)
+    text = _f(value, digits)
+    bounds = value_range(record, key)
+    if value is not None and bounds is not None:
+        text += f" ({bounds[0]:,.{digits}f}–{bounds[1]:,.{digits}f})"
+    return text
+
+
+def ratio(ours: object, theirs: object, digits: int = 2, suffix: str = "") -> str:
+    """ours / theirs (of medians), or – when either is missing or the divisor is 0."""
+    if not (is_number(ours) and is_number(theirs)) or not theirs:
+        return "–"
+    return f"{ours / theirs:.{digits}f}{suffix}"  # type: ignore[operator]
+
+
+def _runs_text(records: list[dict]) -> str:
+    counts = sorted({int(r.get("runs") or 1) for r in records})
+    if not counts:
+        return "1 run"
+    if len(counts) == 1:
+        return f"{counts[0]} run" + ("s" if counts[0] > 1 else "")
+    return f"{counts[0]}–{counts[-1]} runs"
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:
@@ -45,9 +88,10 @@ def endpoint_section(data: dict) -> list[str]:
     )
     lines = [
         f"### Endpoint (load generator: {data.get('load_generator', '?')}, "
-        f"{data.get('duration_s')} s per run)",
+        f"{data.get('duration_s')} s per run, {_runs_text(recs)} of each figure)",
         "",
-        "Requests/s (p50 / p99 ms); errors are all 0 unless shown.",
+        "Requests/s, median (min–max) over the runs; then p50 / p99 ms (medians). Errors are "
+        "all 0 unless shown (summed over the runs).",
         "",
     ]
     rows = []
@@ -58,30 +102,36 @@ def endpoint_section(data: dict) -> list[str]:
             if r is None:
                 row.append("–")
                 continue
-            cell = f"{_f(r['rps'])} ({_f(r['p50_ms'], 2)} / {_f(r['p99_ms'], 2)})"
-            if r["errors"]:
-                cell += f" **{r['errors']} err**"
-            row.append(cell)
+            text = f"{cell(r, 'rps')}; {_f(r.get('p50_ms'), 2)} / {_f(r.get('p99_ms'), 2)}"
+            if r.get("errors"):
+                text += f" **{r['errors']} err**"
+            row.append(text)
         rows.append(row)
     lines += _table(["query", "conc.", *servers], rows)
     ratio_rows = []
     for q, c in keys:
-        ours = by.get(("nomengraph", q, c))
+        ours = by.get(("nomengraph", q, c)) or {}
         row = [q, str(c)]
         for s in servers[1:]:
-            peer = by.get((s, q, c))
-            ok = ours and peer and peer["rps"]
-            row.append(f"{ours['rps'] / peer['rps']:.2f}" if ok else "–")
+            row.append(ratio(ours.get("rps"), (by.get((s, q, c)) or {}).get("rps")))
         ratio_rows.append(row)
-    if len(servers) > 1:
-        lines += ["Throughput ratio nomengraph / peer (above 1: nomengraph is faster):", ""]
+    if len(servers) > 1 and "nomengraph" in servers:
+        lines += [
+            "Throughput ratio nomengraph / peer, of the medians (above 1: nomengraph is faster):",
+            "",
+        ]
         lines += _table(["query", "conc.", *servers[1:]], ratio_rows)
+    top = max(c for _, c in keys)
     cpu = [
-        [r["server"], r["query"], str(r["concurrency"]), r.get("cpu_ms_per_request")]
+        [r["server"], r["query"], str(r["concurrency"]), cell(r, "cpu_ms_per_request")]
         for r in recs
-        if r["concurrency"] == max(c for _, c in keys)
+        if r["concurrency"] == top
     ]
-    lines += ["Server CPU per request (ms, all its processes) at the highest concurrency:", ""]
+    lines += [
+        "Server CPU per request (ms, all its processes; median (min–max) over the runs) at the "
+        "highest concurrency:",
+        "",
+    ]
     lines += _table(["server", "query", "conc.", "CPU ms/request"], cpu)
     return lines
 
@@ -93,25 +143,46 @@ def build_section(data: dict) -> list[str]:
     rows = [
         [
             f"x{r['factor']}",
+            str(r.get("runs") or 1),
             r["jobs"],
             r["triples"],
-            r["extract"],
-            r["convert"],
-            r["validate"],
-            r["load"],
-            r["peak_rss_mb"],
+            cell(r, "extract"),
+            cell(r, "convert"),
+            cell(r, "validate"),
+            cell(r, "load", 2),
+            cell(r, "peak_rss_mb", 0),
         ]
         for r in b["runs"]
     ]
-    lines = ["### Build pipeline (seconds per stage)", ""]
+    lines = [
+        "### Build pipeline (seconds per stage, median (min–max) over the runs)",
+        "",
+    ]
     lines += _table(
-        ["size", "jobs", "triples", "extract", "convert", "validate", "load", "peak RSS MB"], rows
+        [
+            "size",
+            "runs",
+            "jobs",
+            "triples",
+            "extract",
+            "convert",
+            "validate",
+            "load",
+            "peak RSS MB",
+        ],
+        rows,
     )
     exps = ", ".join(f"{k} {_f(v, 2)}" for k, v in b["growth_exponent"].items())
+    limit = data.get("repeat_max_factor")
     lines += [
-        f"Growth exponent (slope of log time on log triples; 1 = linear): {exps}.",
+        f"Growth exponent (slope of log time on log triples, on the medians; 1 = linear): {exps}.",
         "",
-        "Extract reads the real sources only (synthetic sets have no source texts).",
+        "Extract reads the real sources only (synthetic sets have no source texts)."
+        + (
+            f" Sizes above x{limit:g} are run once (`--repeat-max-factor`)."
+            if is_number(limit) and (data.get("repeat") or 1) > 1
+            else ""
+        ),
         "",
     ]
     return lines
@@ -122,15 +193,23 @@ def scale_section(data: dict) -> list[str]:
     if not s:
         return []
     rows = [
-        [r["what"], r["triples"], r["seconds"], r["triples_per_s"], r["peak_rss_mb"]] for r in s
+        [
+            r["what"],
+            str(r.get("runs") or 1),
+            r["triples"],
+            cell(r, "seconds"),
+            cell(r, "triples_per_s", 0),
+            cell(r, "peak_rss_mb", 0),
+        ]
+        for r in s
     ]
     lines = ["### Bulk scale: ESCO into the store", "", f"Input: {s[0]['input']}.", ""]
-    lines += _table(["what", "triples", "seconds", "triples/s", "peak RSS MB"], rows)
+    lines += _table(["what", "runs", "triples", "seconds", "triples/s", "peak RSS MB"], rows)
     ours, ceiling = s[0], s[1]
     lines += [
-        f"nomengraph takes {ours['seconds'] / ceiling['seconds']:.1f}× the time of the "
-        f"ceiling (of which CSV import {ours['import_seconds']:.1f} s, store "
-        f"{ours['load_seconds']:.1f} s).",
+        f"nomengraph takes {ratio(ours.get('seconds'), ceiling.get('seconds'), 1, '×')} the time "
+        f"of the ceiling, on the medians (of which CSV import {cell(ours, 'import_seconds')} s, "
+        f"store {cell(ours, 'load_seconds')} s).",
         "",
     ]
     return lines
@@ -146,19 +225,27 @@ def validation_section(data: dict) -> list[str]:
         rows.append(
             [
                 f"x{r['size']:g}",
+                str(r.get("runs") or 1),
                 r["triples"],
-                r["pyshacl_seconds"],
-                _f(rs, 2) if rs else r.get("shacl_rs", "–"),
-                f"{r['pyshacl_seconds'] / rs:.0f}×" if rs else "–",
+                cell(r, "pyshacl_seconds"),
+                cell(r, "shacl_rs_seconds", 2) if rs else r.get("shacl_rs", "–"),
+                ratio(r.get("pyshacl_seconds"), rs, 0, "×"),
                 json.dumps(r["pyshacl_results"]),
                 json.dumps(r.get("shacl_rs_results")),
                 {True: "yes", False: "**no**", None: "–"}[r.get("agree")],
             ]
         )
-    lines = ["### SHACL validation: pyshacl vs shacl (Rust, PyPI `shacl`)", ""]
+    lines = [
+        "### SHACL validation: pyshacl vs shacl (Rust, PyPI `shacl`)",
+        "",
+        "Seconds as median (min–max) over the runs; the ratio is of the medians; `agree` holds "
+        "for every run.",
+        "",
+    ]
     lines += _table(
         [
             "size",
+            "runs",
             "triples",
             "pyshacl s",
             "shacl s",
@@ -169,7 +256,10 @@ def validation_section(data: dict) -> list[str]:
         ],
         rows,
     )
-    lines += [f"pyshacl growth exponent: {_f(v.get('pyshacl_growth_exponent'), 2)}.", ""]
+    lines += [
+        f"pyshacl growth exponent (on the medians): {_f(v.get('pyshacl_growth_exponent'), 2)}.",
+        "",
+    ]
     return lines
 
 
@@ -178,14 +268,29 @@ def memory_section(data: dict) -> list[str]:
     if not m:
         return []
     lines = ["### Peak resident memory", ""]
-    return lines + _table(["what", "peak RSS MB"], [[r["what"], r["peak_rss_mb"]] for r in m])
+    return lines + _table(["what", "peak RSS MB"], [[r["what"], cell(r, "peak_rss_mb")] for r in m])
 
 
 def _link(target: Path, folder: Path) -> str:
     return Path(os.path.relpath(target, folder.resolve())).as_posix()
 
 
-def plots(data: dict, folder: Path) -> list[str]:
+def error_bars(records: list[dict], key: str) -> tuple[list, list, list]:
+    """Medians and the (below, above) error bar lengths of ``key`` in ``records`` (0 for a
+    single run)."""
+    values, below, above = [], [], []
+    for r in records:
+        value = r[key]
+        bounds = value_range(r, key) or (value, value)
+        values.append(value)
+        below.append(max(0.0, value - bounds[0]))
+        above.append(max(0.0, bounds[1] - value))
+    return values, below, above
+
+
+def plots(data: dict, folder: Path, figures: Path | None = None) -> list[str]:
+    """Throughput vs concurrency and build time vs size (medians, min–max error bars), as PNG
+    files in ``figures`` (default ``bench/results``), linked from a page in ``folder``."""
     try:
         import matplotlib
 
@@ -193,31 +298,53 @@ def plots(data: dict, folder: Path) -> list[str]:
         import matplotlib.pyplot as plt
     except ImportError:
         return ["(plots skipped: matplotlib is not installed)", ""]
+    figures = Path(figures) if figures is not None else RESULTS
+    figures.mkdir(parents=True, exist_ok=True)
     made = []
-    recs = data.get("endpoint") or []
+    recs = [r for r in data.get("endpoint") or [] if is_number(r.get("rps")) and r["rps"] > 0]
     if recs:
         queries = list(dict.fromkeys(r["query"] for r in recs))
         fig, axes = plt.subplots(1, len(queries), figsize=(4 * len(queries), 3.5), squeeze=False)
         for ax, q in zip(axes[0], queries, strict=True):
             for s in dict.fromkeys(r["server"] for r in recs):
-                pts = sorted(
-                    (r["concurrency"], r["rps"])
-                    for r in recs
-                    if r["server"] == s and r["query"] == q
+                mine = sorted(
+                    (r for r in recs if r["server"] == s and r["query"] == q),
+                    key=lambda r: r["concurrency"],
                 )
-                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=s)
+                rps, below, above = error_bars(mine, "rps")
+                ax.errorbar(
+                    [r["concurrency"] for r in mine],
+                    rps,
+                    yerr=[below, above],
+                    marker="o",
+                    capsize=3,
+                    label=s,
+                )
             ax.set(title=q, xlabel="concurrency", ylabel="requests/s", xscale="log", yscale="log")
+            concurrencies = sorted({r["concurrency"] for r in recs})
+            ax.set_xticks(concurrencies, [str(c) for c in concurrencies])
+            ax.set_xticks([], minor=True)
         axes[0][0].legend(fontsize=7)
         fig.tight_layout()
-        fig.savefig(RESULTS / "throughput.png", dpi=90)
+        fig.savefig(figures / "throughput.png", dpi=90)
         plt.close(fig)
-        made.append(f"![throughput vs concurrency]({_link(RESULTS / 'throughput.png', folder)})")
+        made.append(f"![throughput vs concurrency]({_link(figures / 'throughput.png', folder)})")
     b = data.get("build")
     if b:
         fig, ax = plt.subplots(figsize=(5, 3.5))
         for stage in ("convert", "validate", "load"):
-            pts = [(r["triples"], r[stage]) for r in b["runs"] if r[stage]]
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=stage)
+            rows = [r for r in b["runs"] if is_number(r.get(stage)) and r[stage] > 0]
+            if not rows:
+                continue
+            seconds, below, above = error_bars(rows, stage)
+            ax.errorbar(
+                [r["triples"] for r in rows],
+                seconds,
+                yerr=[below, above],
+                marker="o",
+                capsize=3,
+                label=stage,
+            )
         ax.set(
             xlabel="triples",
             ylabel="seconds",
@@ -227,13 +354,13 @@ def plots(data: dict, folder: Path) -> list[str]:
         )
         ax.legend()
         fig.tight_layout()
-        fig.savefig(RESULTS / "build.png", dpi=90)
+        fig.savefig(figures / "build.png", dpi=90)
         plt.close(fig)
-        made.append(f"![build time vs size]({_link(RESULTS / 'build.png', folder)})")
+        made.append(f"![build time vs size]({_link(figures / 'build.png', folder)})")
     return [*made, ""]
 
 
-def generated(data: dict, folder: Path) -> str:
+def generated(data: dict, folder: Path, figures: Path | None = None) -> str:
     m = data["machine"]
     lines = [
         BEGIN,
@@ -245,6 +372,15 @@ def generated(data: dict, folder: Path) -> str:
         f"Python {m['python']}.",
         "",
     ]
+    repeat = data.get("repeat") or 1
+    if repeat > 1:
+        lines += [
+            f"Each figure is the median of {repeat} runs, with the spread (min–max) in brackets; "
+            "ratios are computed on the medians.",
+            "",
+        ]
+    else:
+        lines += ["Each figure is from a single run (no spread).", ""]
     for note in data.get("notes") or []:
         lines.append(f"- {note}")
     if data.get("notes"):
@@ -257,19 +393,22 @@ def generated(data: dict, folder: Path) -> str:
         memory_section,
     ):
         lines += section(data)
-    lines += plots(data, folder)
+    lines += plots(data, folder, figures)
     return "\n".join([*lines, END])
 
 
-def write_report(data: dict, path: Path) -> None:
+def write_report(data: dict, path: Path, figures: Path | None = None) -> None:
+    """Rewrite the generated part of the page at ``path`` from ``data``; the plots go to
+    ``figures`` (default ``bench/results``)."""
     path = Path(path)
     text = (
         path.read_text(encoding="utf-8") if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
     )
     head, _, rest = text.partition(BEGIN)
     _, _, tail = rest.partition(END)
-    path.write_text(head + generated(data, path.parent) + tail, encoding="utf-8")
+    path.write_text(head + generated(data, path.parent, figures) + tail, encoding="utf-8")
 
 
-if __name__ == "__main__":
-    write_report(json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2]))
+if __name__ == "__main__":  # python -m bench.report RESULTS.json PAGE.md: plots beside the JSON
+    source = Path(sys.argv[1])
+    write_report(json.loads(source.read_text()), Path(sys.argv[2]), figures=source.parent)

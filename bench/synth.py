@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 
 DATA_DIRS = ("ecf", "matrix")
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's when PyYAML has it
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _renumber(card: dict, k: int) -> dict:
@@ -44,10 +46,12 @@ def make_cards(source: Path, target: Path, factor: int) -> int:
         out = target / folder.name
         out.mkdir()
         for path in sorted(folder.glob("*.yaml")):
-            card = yaml.safe_load(path.read_text(encoding="utf-8"))
+            card = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
             for k in range(factor):
                 copy = card if k == 0 else _renumber(card, k)
-                text = yaml.safe_dump(copy, allow_unicode=True, sort_keys=False, width=100)
+                text = yaml.dump(
+                    copy, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100
+                )
                 (out / f"{copy['number']}.yaml").write_text(text, encoding="utf-8")
                 jobs += 1
     return jobs

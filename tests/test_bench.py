@@ -16,10 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import aggregate, aggregate_endpoint, median, spread  # noqa: E402
 from bench.__main__ import finite, growth_exponent, main  # noqa: E402
+from bench.report import cell, value_range, write_report  # noqa: E402
 from bench.synth import make_cards  # noqa: E402
 
 ENDPOINT_KEYS = {"server", "query", "concurrency", "rps", "p50_ms", "p99_ms", "errors"}
+REPEAT_KEYS = {"runs", "rps_runs", "rps_min", "rps_max", "p50_ms_runs", "p99_ms_runs"}
+MACHINE = {"cpu": "x", "cores": 2, "memory_gb": 1.0, "os": "linux", "python": "3.11"}
 
 
 def test_quick_endpoint_ceiling_record(tmp_path, capsys):
@@ -39,6 +43,8 @@ def test_quick_endpoint_ceiling_record(tmp_path, capsys):
             "--duration",
             "0.3",
             "--python-client",
+            "--repeat",
+            "2",
             "--out",
             str(out),
         ]
@@ -53,16 +59,22 @@ def test_quick_endpoint_ceiling_record(tmp_path, capsys):
         assert record["server"] in {"nomengraph", "rdflib-endpoint", "virtuoso", "ceiling"}
         assert record["errors"] == 0
         assert record["rps"] > 0
+        assert REPEAT_KEYS <= set(record)
+        assert record["runs"] == 2 and len(record["rps_runs"]) == 2
+        assert record["rps_min"] <= record["rps"] <= record["rps_max"]
+    assert data["repeat"] == 2
     assert data["memory"][0]["peak_rss_mb"] > 0
 
 
-def test_report_is_written(tmp_path):
-    from bench.report import BEGIN, END, write_report
-
-    data = {
+def old_record() -> dict:
+    """A results record as written before ``--repeat``: one run, no ``runs`` keys."""
+    return {
         "date": "2026-01-01T00:00:00+00:00",
-        "mode": "quick",
-        "machine": {"cpu": "x", "cores": 2, "memory_gb": 1.0, "os": "linux", "python": "3.11"},
+        "mode": "full",
+        "machine": MACHINE,
+        "duration_s": 2.0,
+        "load_generator": "wrk",
+        "notes": ["an old note"],
         "endpoint": [
             {
                 "server": s,
@@ -72,18 +84,214 @@ def test_report_is_written(tmp_path):
                 "p50_ms": 1.0,
                 "p99_ms": 2.0,
                 "errors": 0,
+                "requests": 20,
                 "cpu_ms_per_request": 1.0,
             }
-            for s, r in (("nomengraph", 10.0), ("ceiling", 20.0))
+            for s, r in (("nomengraph", 10.0), ("ceiling", 20.0), ("rdflib-endpoint", 0.0))
         ],
+        "build": {
+            "runs": [
+                {
+                    "factor": f,
+                    "jobs": 10 * f,
+                    "triples": 1000 * f,
+                    "extract": 5.0 if f == 1 else None,
+                    "convert": 2.0 * f,
+                    "validate": 3.0 if f == 1 else None,
+                    "load": 0.5 * f,
+                    "peak_rss_mb": 100.0 * f,
+                }
+                for f in (1, 10)
+            ],
+            "growth_exponent": {"convert": 1.0, "validate": None, "load": 1.0},
+        },
+        "scale": [
+            {
+                "what": "nomengraph import_esco + store",
+                "input": "fixture",
+                "triples": 100,
+                "import_seconds": 2.0,
+                "load_seconds": 2.0,
+                "seconds": 4.0,
+                "peak_rss_mb": 50.0,
+                "triples_per_s": 25.0,
+            },
+            {
+                "what": "pyoxigraph bulk_load of the N-Triples (ceiling)",
+                "input": "fixture",
+                "triples": 100,
+                "seconds": 1.0,
+                "peak_rss_mb": 20.0,
+                "triples_per_s": 100.0,
+            },
+        ],
+        "validation": {
+            "runs": [
+                {
+                    "size": 1.0,
+                    "triples": 500,
+                    "pyshacl_seconds": 10.0,
+                    "pyshacl_conforms": True,
+                    "pyshacl_results": {"Violation": 0},
+                    "shacl_rs_seconds": 0.5,
+                    "shacl_rs_conforms": True,
+                    "shacl_rs_results": {},
+                    "agree": True,
+                },
+                {
+                    "size": 2.0,
+                    "triples": 900,
+                    "pyshacl_seconds": 20.0,
+                    "pyshacl_conforms": True,
+                    "pyshacl_results": {"Violation": 0},
+                    "shacl_rs": "not installed (pip install shacl)",
+                },
+            ],
+            "pyshacl_growth_exponent": 1.18,
+        },
         "memory": [{"what": "server", "peak_rss_mb": 10.0}],
     }
+
+
+def new_record() -> dict:
+    """The same figures as written with ``--repeat 3``: medians, runs and spreads."""
+    data = old_record()
+    data["repeat"], data["repeat_max_factor"] = 3, 10
+    data["endpoint"] = [
+        aggregate_endpoint(
+            [dict(r, rps=r["rps"] * k, p50_ms=r["p50_ms"] * k) for k in (0.9, 1.0, 1.3)]
+        )
+        for r in data["endpoint"]
+    ]
+    data["build"]["runs"] = [
+        dict(
+            row,
+            runs=3,
+            convert_runs=[row["convert"] - 0.5, row["convert"], row["convert"] + 1.0],
+            load_runs=[row["load"]] * 3,
+        )
+        for row in data["build"]["runs"]
+    ]
+    data["scale"] = [
+        dict(r, runs=3, seconds_runs=[r["seconds"], r["seconds"] * 2, r["seconds"] / 2])
+        for r in data["scale"]
+    ]
+    data["validation"]["runs"][0].update(runs=3, pyshacl_seconds_runs=[9.0, 10.0, 12.5])
+    data["memory"][0]["peak_rss_mb_runs"] = [9.0, 10.0, 11.0]
+    return data
+
+
+def render(data: dict, tmp_path: Path) -> str:
     doc = tmp_path / "benchmarks.md"
-    doc.write_text(f"# B\n\nhand-written\n\n{BEGIN}\nold\n{END}\n\nafter\n")
-    write_report(data, doc)
-    text = doc.read_text()
-    assert "hand-written" in text and "after" in text and "old" not in text
-    assert "| lookup | 1 | 0.50 |" in text
+    doc.write_text(
+        "# B\n\nhand-written\n\n<!-- bench:begin -->\nold\n<!-- bench:end -->\n\nafter\n"
+    )
+    write_report(data, doc, figures=tmp_path / "figures")
+    return doc.read_text()
+
+
+def test_report_of_single_run_records(tmp_path):
+    """A record written before --repeat (like an older bench/results/latest.json) renders."""
+    text = render(old_record(), tmp_path)
+    assert "hand-written" in text and "after" in text and "\nold\n" not in text
+    assert "Each figure is from a single run" in text
+    assert "| lookup | 1 | 10.0; 1.00 / 2.00 |" in text
+    assert "| lookup | 1 | – | 0.50 |" in text  # rdflib-endpoint answered nothing: no ratio
+    assert "| x1 | 1 | 10 | 1,000 | 5.0 | 2.0 | 3.0 | 0.50 | 100 |" in text
+    assert "4.0× the time of the ceiling" in text
+    assert "| x1 | 1 | 500 | 10.0 | 0.50 | 20× |" in text
+    assert "not installed (pip install shacl)" in text
+
+
+def test_report_of_repeated_records(tmp_path):
+    text = render(new_record(), tmp_path)
+    assert "Each figure is the median of 3 runs" in text
+    # nomengraph's runs are 9, 10, 13 rps: median 10, spread 9–13; the ratio is of the medians
+    assert "| lookup | 1 | 10.0 (9.0–13.0); 1.00 / 2.00 |" in text
+    assert "| lookup | 1 | – | 0.50 |" in text
+    assert "| 20.0 (18.0–26.0); 1.00 / 2.00 |" in text
+    assert "| x10 | 3 | 100 | 10,000 | – | 20.0 (19.5–21.0) | – | 5.00 (5.00–5.00) |" in text
+    assert "| 4.0 (2.0–8.0) |" in text
+    assert "| x1 | 3 | 500 | 10.0 (9.0–12.5) | 0.50 | 20× |" in text
+    assert "| server | 10.0 (9.0–11.0) |" in text
+    if (tmp_path / "figures").is_dir():  # matplotlib installed: error-bar plots beside them
+        assert {p.name for p in (tmp_path / "figures").iterdir()} == {"throughput.png", "build.png"}
+
+
+def test_report_of_the_committed_results(tmp_path):
+    """Whatever shape bench/results/latest.json has (single run or repeated), it renders."""
+    data = json.loads((ROOT / "bench/results/latest.json").read_text())
+    text = render(data, tmp_path)
+    assert "### Endpoint" in text and "<!-- bench:end -->" in text
+
+
+def test_median_and_spread():
+    assert median([3.0, 1.0, 2.0]) == 2.0
+    assert median([4.0, 1.0, 3.0, 2.0]) == 2.5
+    assert median([1.0, None, math.nan, 5.0, 3.0]) == 3.0
+    assert median([None, math.nan]) is None
+    assert spread([3.0, 1.0, 2.0]) == (1.0, 3.0)
+    assert spread([]) == (None, None)
+
+
+def test_aggregate_keeps_medians_runs_sums_and_constants():
+    runs = [
+        {"triples": 100, "convert": 3.0, "load": 1.0, "conforms": True, "note": "a"},
+        {"triples": 100, "convert": 1.0, "load": 2.0, "conforms": True, "note": "b"},
+        {"triples": 100, "convert": 2.0, "load": 9.0, "conforms": True, "note": "c", "n": 1},
+    ]
+    rec = aggregate(runs, constant=("triples",), summed=("n",))
+    assert rec == {
+        "triples": 100,
+        "convert": 2.0,
+        "convert_runs": [3.0, 1.0, 2.0],
+        "load": 2.0,
+        "load_runs": [1.0, 2.0, 9.0],
+        "conforms": True,
+        "note": "a",
+        "n": 1,
+        "runs": 3,
+    }
+    assert aggregate([{"seconds": 1.23456}], digits=2) == {
+        "seconds": 1.23,
+        "seconds_runs": [1.23],
+        "runs": 1,
+    }
+    with pytest.raises(ValueError):
+        aggregate([])
+
+
+def test_aggregate_endpoint():
+    base = {"server": "nomengraph", "query": "lookup", "concurrency": 4, "requests": 100}
+    runs = [
+        dict(base, rps=100.0, p50_ms=2.0, p99_ms=9.0, errors=0, cpu_ms_per_request=1.0),
+        dict(base, rps=120.0, p50_ms=1.5, p99_ms=8.0, errors=2, cpu_ms_per_request=3.0),
+        dict(base, rps=90.0, p50_ms=2.5, p99_ms=7.0, errors=1, cpu_ms_per_request=2.0),
+    ]
+    rec = aggregate_endpoint(runs)
+    assert ENDPOINT_KEYS | REPEAT_KEYS <= set(rec)
+    assert (rec["server"], rec["query"], rec["concurrency"]) == ("nomengraph", "lookup", 4)
+    assert (rec["rps"], rec["rps_min"], rec["rps_max"]) == (100.0, 90.0, 120.0)
+    assert rec["rps_runs"] == [100.0, 120.0, 90.0]
+    assert (rec["p50_ms"], rec["p99_ms"]) == (2.0, 8.0)
+    assert rec["p50_ms_runs"] == [2.0, 1.5, 2.5] and rec["p99_ms_runs"] == [9.0, 8.0, 7.0]
+    assert (rec["errors"], rec["requests"], rec["runs"]) == (3, 300, 3)
+    assert rec["cpu_ms_per_request"] == 2.0
+    # a run without answers has no latency: the median is of the others
+    silent = dict(base, rps=0.0, p50_ms=math.nan, p99_ms=math.nan, errors=0, requests=0)
+    rec = aggregate_endpoint([runs[0], silent])
+    assert rec["rps"] == 50.0 and rec["p50_ms"] == 2.0 and rec["rps_min"] == 0.0
+
+
+def test_cell_and_value_range():
+    assert cell({"x": 2.0}, "x") == "2.0"
+    assert value_range({"x": 2.0}, "x") is None
+    assert cell({"x": 2.0, "x_runs": [1.0, 2.0, 4.0]}, "x") == "2.0 (1.0–4.0)"
+    assert value_range(
+        {"rps": 5.0, "rps_runs": [4.0, 5.0, 7.0], "rps_min": 4.0, "rps_max": 7.0}, "rps"
+    ) == (4.0, 7.0)
+    assert cell({"x": None, "x_runs": [None]}, "x") == "–"
+    assert value_range({"x": 1.0, "x_runs": [1.0]}, "x") is None
 
 
 def test_synthetic_cards_are_renumbered(tmp_path):
@@ -106,3 +314,93 @@ def test_growth_exponent_and_finite():
     assert growth_exponent([1, 10, 100], [2, 20, 200]) == 1.0
     assert growth_exponent([1], [1]) is None
     assert finite({"a": [math.nan, 1.0]}) == {"a": [None, 1.0]}
+
+
+def test_parts_repeat_and_aggregate(tmp_path, monkeypatch):
+    """build, scale and validation with a stand-in for the measuring child processes: each
+    figure is measured --repeat times (once above --repeat-max-factor) and kept as the median
+    with its runs; the growth exponents are of the medians."""
+    import argparse
+    import types
+
+    import bench.__main__ as bm
+    import bench.synth
+
+    calls: list[str] = []
+    seconds = iter([3.0, 1.0, 2.0] * 20)
+
+    def fake_task(name: str, **args) -> dict:
+        calls.append(name)
+        t = next(seconds)
+        if name == "extract":
+            return {"seconds": t}
+        if name == "build":
+            factor = (
+                10 if "x10" in str(args["cards"]) else 100 if "x100" in str(args["cards"]) else 1
+            )
+            out = {"convert": t * factor, "triples": 1000 * factor, "load": t, "peak_rss_mb": 50.0}
+            if args["validate"]:
+                out.update(validate=2 * t, conforms=True)
+            return out
+        if name in ("scale_import", "scale_ceiling"):
+            out = {"triples": 300, "seconds": t, "peak_rss_mb": 10.0}
+            if name == "scale_import":
+                out.update(import_seconds=t / 2, load_seconds=t / 2)
+            return out
+        assert name == "validation"
+        return {
+            "triples": 500,
+            "pyshacl_seconds": t,
+            "pyshacl_conforms": True,
+            "pyshacl_results": {"Violation": 0, "Warning": 1},
+            "shacl_rs_seconds": t / 10,
+            "shacl_rs_conforms": True,
+            "shacl_rs_results": {"Warning": 1},
+        }
+
+    monkeypatch.setattr(bm, "task", fake_task)
+    monkeypatch.setattr(bench.synth, "make_cards", lambda src, dst, factor: 0)
+    monkeypatch.setitem(sys.modules, "shacl", types.ModuleType("shacl"))
+    monkeypatch.setattr(bm, "say", lambda message: None)
+    args = argparse.Namespace(
+        repeat=3,
+        repeat_max_factor=10,
+        factors=[1, 10, 100],
+        max_validate_factor=1,
+        validation_sizes=[0.5, 20.0],
+        cards=tmp_path,
+    )
+    out: dict = {"memory": [], "notes": []}
+    bm.part_build(args, tmp_path, out)
+    bm.part_scale(args, tmp_path, out)
+    bm.part_validation(args, tmp_path, out)
+    assert calls.count("extract") == 3 and calls.count("build") == 3 + 3 + 1
+    assert calls.count("scale_import") == calls.count("scale_ceiling") == 3
+    assert calls.count("validation") == 3 + 1
+
+    x1, x10, x100 = out["build"]["runs"]
+    assert x1["runs"] == 3 and x1["extract"] == 2.0 and len(x1["extract_runs"]) == 3
+    assert x1["convert"] == 2.0 and sorted(x1["convert_runs"]) == [1.0, 2.0, 3.0]
+    assert x1["validate"] == 4.0 and sorted(x1["validate_runs"]) == [2.0, 4.0, 6.0]
+    assert x10["runs"] == 3 and x10["convert"] == 20.0 and x10["validate"] is None
+    assert x10["extract"] is None and x10["validate_runs"] is None
+    assert x100["runs"] == 1 and len(x100["convert_runs"]) == 1 and len(x100["load_runs"]) == 1
+    assert set(out["build"]["growth_exponent"]) == {"convert", "validate", "load"}
+    assert out["build"]["growth_exponent"]["validate"] is None  # one size only
+
+    ours, ceiling = out["scale"]
+    assert ours["runs"] == ceiling["runs"] == 3
+    assert ours["seconds"] == 2.0 and sorted(ours["seconds_runs"]) == [1.0, 2.0, 3.0]
+    assert ours["triples_per_s"] == 150.0 and sorted(ours["triples_per_s_runs"]) == [
+        100.0,
+        150.0,
+        300.0,
+    ]
+    assert "import_seconds_runs" in ours and "peak_rss_mb_runs" in ceiling
+
+    small, large = out["validation"]["runs"]
+    assert small["runs"] == 3 and small["size"] == 0.5 and small["agree"] is True
+    assert small["pyshacl_seconds"] == 2.0 and len(small["shacl_rs_seconds_runs"]) == 3
+    assert small["pyshacl_results"] == {"Violation": 0, "Warning": 1}
+    assert large["runs"] == 1 and large["size"] == 20.0
+    assert {m["what"] for m in out["memory"]} >= {"build x1", "ESCO import + store"}

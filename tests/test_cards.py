@@ -100,3 +100,78 @@ def test_dump_round_trips_and_is_stable():
     assert dump_yaml(again) == text
     assert "mission: |-" in text  # multi-line prose kept readable as a literal block
     assert json.loads(json.dumps(card)) == card  # plain JSON-compatible data
+
+
+# The fast schema check (jsonschema-rs) answers yes/no; jsonschema gives the located messages
+# when the answer is no. The two must agree, or a bad card would load (or a good one fail).
+
+
+def _mutations(value, path=()):
+    """Every single-field change of a card: each key removed, each value replaced by values of
+    the wrong type or shape, each list emptied; yields (path, mutated copy)."""
+    import copy
+
+    def replaced(root, where, new):
+        root = copy.deepcopy(root)
+        target = root
+        for part in where[:-1]:
+            target = target[part]
+        if new is _DELETE:
+            del target[where[-1]]
+        else:
+            target[where[-1]] = new
+        return root
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, child in node.items():
+                yield from walk(child, (*where, key))
+                yield (*where, key), _DELETE
+            yield (*where, "unexpected_field"), "x"
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                yield from walk(child, (*where, i))
+            if where:
+                yield where, []
+        if where:
+            for new in (None, 12345, -1, 0, "", "x", "99.99", "1-9", "A.1", [], {}, True):
+                yield where, new
+
+    for where, new in walk(value, path):
+        if new is not _DELETE and where and where[-1] == "unexpected_field":
+            mutated = copy.deepcopy(value)
+            target = mutated
+            for part in where[:-1]:
+                target = target[part]
+            target[where[-1]] = new
+            yield where, mutated
+        else:
+            yield where, replaced(value, where, new)
+
+
+_DELETE = object()
+
+
+@pytest.mark.parametrize("schema", [CARD_SCHEMA])
+def test_fast_schema_check_agrees_with_jsonschema_on_every_single_field_change(schema):
+    from nomengraph.cards import _fast_validator, _validator
+
+    card = load_card(FIXTURES / "valid" / "every-field.yaml")
+    fast, slow = _fast_validator(schema), _validator(schema)
+    checked = rejected = 0
+    for where, mutated in _mutations(card):
+        expected = not any(True for _ in slow.iter_errors(mutated))
+        assert fast.is_valid(mutated) == expected, (where, mutated)
+        checked += 1
+        rejected += not expected
+    assert checked > 500 and rejected > 400  # the mutations do exercise the schema
+
+
+def test_fast_schema_check_accepts_every_real_card_and_data_file():
+    from nomengraph.cards import MATRIX_SCHEMA, _fast_validator, parse_data
+
+    cards = Path(__file__).parents[1] / "cards"
+    for path in sorted(cards.rglob("*.yaml")):
+        data = parse_data(path.read_text(encoding="utf-8"), str(path))
+        schema = {"ecf": ECF_SCHEMA, "matrix": MATRIX_SCHEMA}.get(path.parent.name, CARD_SCHEMA)
+        assert _fast_validator(schema).is_valid(data), path

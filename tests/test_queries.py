@@ -5,6 +5,10 @@ Expected answers are in tests/fixtures/queries/<name>.yaml: ``params``, then ``r
 rows in order, each restricted to the columns it lists), ``contains`` (rows that must be among
 the answer), ``count``, and ``computed: true`` when this module recomputes the answer from the
 cards' YAML with plain Python (functions ``expect_<name>`` below), independently of the query.
+
+The store and the checks are shared with tests/test_virtuoso.py, which runs the same queries on
+Virtuoso through ``nomengraph serve --store URL`` (:func:`query_store_path`,
+:func:`check_answer`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from nomengraph.query import (
     ParamError,
     QueryError,
     UnknownQuery,
+    _value,
     bind,
+    bound_text,
     format_result,
     list_queries,
     load_query,
@@ -44,19 +50,31 @@ NAMES = sorted(p.stem for p in QUERIES.glob("*.rq"))
 VIOLATIONS = [n for n in NAMES if n.endswith("-violation")]
 
 
+_BUILT: list[Path] = []
+
+
+def query_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's whole graph with the ESCO and ROME test fixtures, built once per session.
+
+    Read-only: open it with ``OxigraphStore.open`` (read-only) or copy it."""
+    if not _BUILT:
+        path = tmp_path_factory.mktemp("queries") / "store"
+        result = run_build(
+            CARDS,
+            path,
+            mappings_dir=ROOT / "mappings",
+            esco_dir=ROOT / "tests" / "fixtures" / "esco" / "v1.2.0",
+            rome_dir=ROOT / "tests" / "fixtures" / "rome",
+        )
+        assert result.report.conforms
+        _BUILT.append(path)
+    return _BUILT[0]
+
+
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory) -> Path:
-    """The project's whole graph, built once for this module."""
-    path = tmp_path_factory.mktemp("queries") / "store"
-    result = run_build(
-        CARDS,
-        path,
-        mappings_dir=ROOT / "mappings",
-        esco_dir=ROOT / "tests" / "fixtures" / "esco" / "v1.2.0",
-        rome_dir=ROOT / "tests" / "fixtures" / "rome",
-    )
-    assert result.report.conforms
-    return path
+    """The project's whole graph (see :func:`query_store_path`)."""
+    return query_store_path(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -401,12 +419,16 @@ def _project(row: dict, expected: dict) -> dict:
     return {k: row.get(k) for k in expected}
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_query_gives_the_answer_worked_out_from_the_sources(store, name):
+def fixture_params(name: str) -> dict[str, str]:
+    """The parameters of the expected answer of query ``name``."""
+    return {k: str(v) for k, v in (fixture(name).get("params") or {}).items()}
+
+
+def check_answer(name: str, records: list[dict]) -> None:
+    """Assert that ``records`` (a run of query ``name`` with :func:`fixture_params`) is the
+    expected answer of tests/fixtures/queries/<name>.yaml."""
     spec = fixture(name)
-    params = {k: str(v) for k, v in (spec.get("params") or {}).items()}
-    result = run_query(store, load_query(name, QUERIES), params)
-    records = result.records()
+    params = fixture_params(name)
     checked = False
     if "rows" in spec:
         assert [_project(r, e) for r, e in zip(records, spec["rows"], strict=False)] == spec[
@@ -430,6 +452,55 @@ def test_query_gives_the_answer_worked_out_from_the_sources(store, name):
             assert expected, "the computed answer should not be empty"
         checked = True
     assert checked, f"{name}.yaml checks nothing"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_gives_the_answer_worked_out_from_the_sources(store, name):
+    result = run_query(store, load_query(name, QUERIES), fixture_params(name))
+    check_answer(name, result.records())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_text_sent_to_a_remote_store_gives_the_same_answer(store, name):
+    """The parameters bound by VALUES (as sent to a remote store) or by substitutions: the
+    embedded store gives the same rows, in the same order."""
+    query = load_query(name, QUERIES)
+    params = fixture_params(name)
+    text = bound_text(query, params)
+    assert (text == query.text) == (not bind(query, params)[1])
+    plain = store.store.query(text, use_default_graph_as_union=True)
+    substituted = run_query(store, query, params)
+    assert [v.value for v in plain.variables] == substituted.columns
+    rows = [[_value(sol[c]) for c in substituted.columns] for sol in plain]
+    assert rows == substituted.rows
+
+
+def test_bound_text_puts_values_first_in_the_outer_where():
+    query = load_query("similar-jobs", QUERIES)
+    text = bound_text(query, {"job": "cigref-2018/2.6", "edition": "sic"})
+    outer = text.index("WHERE {")
+    values = text.index("VALUES (?job ?edition)")
+    assert outer < values < text.index("SELECT ?job ?other")  # before the first subquery
+    assert f"(<{job_iri('cigref-2018', '2.6')}> <{scheme('sic')}>)" in text
+    with pytest.raises(ParamError, match="not a job"):
+        bound_text(query, {"job": "cigref-2018/2.6> } } DROP ALL #"})
+    assert bound_text(query, {"job": "cigref-2018/2.6"}).count("VALUES") == 1
+
+
+def test_bound_text_escapes_strings_and_needs_a_where(tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text(
+        "#+ summary: s\n#+ param: text (string, required) t\n"
+        "SELECT ?text # WHERE { in a comment\nWHERE { BIND (STRLEN(?text) AS ?n) }\n",
+        encoding="utf-8",
+    )
+    nasty = 'a" } } DROP ALL # \\ \n b'
+    text = bound_text(parse_query(path), {"text": nasty})
+    solutions = ox.Store().query(text)
+    assert [sol["text"].value for sol in solutions] == [nasty]
+    path.write_text("#+ summary: s\n#+ param: text (string, required) t\nSELECT ?text {}\n")
+    with pytest.raises(QueryError, match="no WHERE"):
+        bound_text(parse_query(path), {"text": "x"})
 
 
 def test_job_changes_for_every_matched_job(store):

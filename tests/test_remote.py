@@ -80,6 +80,22 @@ def test_store_setting_is_a_path_or_a_url() -> None:
     assert is_remote("HTTPS://h/sparql") and not is_remote(Path("http:/h"))
 
 
+def test_digest_is_chosen_by_a_setting() -> None:
+    s = Settings.load(
+        {"NOMENGRAPH_STORE": "http://h/sparql-auth", "NOMENGRAPH_STORE_AUTH": "digest"}
+    )
+    store = RemoteStore.from_settings(s)
+    assert store.auth == "digest" and "Authorization" not in store._headers
+    store = RemoteStore("http://dba:pw@h/sparql-auth", auth="Digest")
+    assert (store.user, store.password, store.auth) == ("dba", "pw", "digest")
+    assert "Authorization" not in store._headers  # answered to the store's challenge instead
+    assert (
+        RemoteStore.from_settings(Settings.load({"NOMENGRAPH_STORE": "http://h/s"})).auth == "basic"
+    )
+    with pytest.raises(StoreError, match="'ntlm': not one of basic, digest"):
+        RemoteStore("http://h/sparql", auth="ntlm")
+
+
 def test_credentials_in_the_url_become_basic_auth() -> None:
     store = RemoteStore("http://dba:s%40cret@127.0.0.1:8890/sparql")
     assert store.display_url == "http://127.0.0.1:8890/sparql"
@@ -181,12 +197,120 @@ def test_remote_killed_between_stage_and_swap(small_store: Path, tmp_path: Path)
         stop(server)
     again = start(tmp_path / "store", tmp_path / "r2.log")
     try:
-        after = RemoteStore(url(again), timeout=10).graph_sizes()
+        restarted = RemoteStore(url(again), timeout=10)
+        after = restarted.graph_sizes()
         assert after[G + "cigref-2018"] == before[G + "cigref-2018"]
         served = {g: n for g, n in after.items() if "-staging-" not in g}
         assert served == before
+        left = restarted.leftover_staging()  # what the next push will drop
+        assert len(left) == 1 and left[0].startswith(G + "cigref-2018-staging-")
     finally:
         stop(again)
+
+
+class Died(Exception):
+    """The pushing process died between staging and swap."""
+
+
+def test_the_next_push_drops_the_staging_graphs_a_dead_push_left(
+    remote: Server, tmp_path: Path
+) -> None:
+    store = RemoteStore(url(remote), token=TOKEN, timeout=30)
+    ours = {G + "cleanup-test": b"<http://c/s> <http://c/p> <http://c/o> .\n"}
+    foreign = "http://example.org/x-staging-0123456789ab"  # not one of nomengraph's graphs
+    store.put_graph(foreign, b"<http://f/s> <http://f/p> <http://f/o> .\n")
+
+    def die() -> None:
+        raise Died
+
+    with pytest.raises(Died):
+        store.replace_graphs(ours, before_swap=die)
+    left = store.leftover_staging()
+    assert len(left) == 1 and left[0].startswith(G + "cleanup-test-staging-")
+    assert foreign not in left and G + "cleanup-test" not in store.named_graphs()
+    out = cli("stats", "--store", url(remote))
+    assert out.returncode == 0, out.stderr
+    assert "staging graphs left by an interrupted push: 1" in out.stdout and left[0] in out.stdout
+
+    source = tmp_path / "again.nq"
+    source.write_text(f"<http://c/s> <http://c/p> <http://c/o2> <{G}cleanup-test> .\n")
+    out = cli(
+        "load", "--store", url(remote), "--from", str(source), env={"NOMENGRAPH_STORE_TOKEN": TOKEN}
+    )
+    assert out.returncode == 0, out.stderr
+    assert f"dropping 1 staging graph(s) left by an interrupted push: {left[0]}" in out.stderr
+    graphs = store.named_graphs()
+    assert left[0] not in graphs and foreign in graphs  # other graphs are never touched
+    assert store.count(G + "cleanup-test") == 1
+    out = cli("stats", "--store", url(remote))
+    assert "staging graphs left by an interrupted push: 0" in out.stdout
+    for graph in (foreign, G + "cleanup-test"):
+        store.delete_graph(graph)
+
+
+# -- nomengraph query --store URL -----------------------------------------------------------
+
+LIBRARY = ROOT / "queries"
+RUNS = [
+    ("job-profile", {"job": "cigref-2018/2.6"}),
+    ("jobs-needing-competence", {"competence": "D.11", "level": "4"}),  # FILTER on a parameter
+    ("similar-jobs", {"job": "cigref-2018/5.1"}),  # subqueries, decimals
+    ("compare-jobs", {"job": "cigref-2018/2.6", "other": "cigref-2018/8.3"}),
+    ("edition-summary", {}),
+    ("families", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def read_only_remote(
+    small_store: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A read-only nomengraph endpoint over the small store (no test writes to it)."""
+    server = start(small_store, tmp_path_factory.mktemp("ro") / "ro.log", "--workers", "1")
+    yield server
+    stop(server)
+
+
+@pytest.mark.parametrize("name, params", RUNS, ids=[r[0] for r in RUNS])
+def test_run_query_on_a_remote_store_gives_the_local_answer(
+    read_only_remote: Server, small_store: Path, name: str, params: dict[str, str]
+) -> None:
+    from nomengraph.query import load_query, run_query
+    from nomengraph.store import OxigraphStore
+
+    query = load_query(name, LIBRARY)
+    local = run_query(OxigraphStore.open(small_store), query, params)
+    remote = run_query(RemoteStore(url(read_only_remote), timeout=30), query, params)
+    assert local.rows, "a comparison of empty answers proves little"
+    assert (remote.columns, remote.rows) == (local.columns, local.rows)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_query_command_on_a_remote_store(
+    read_only_remote: Server, small_store: Path, fmt: str
+) -> None:
+    args = ("query", "job-profile", "--param", "job=cigref-2018/5.1", "--format", fmt)
+    local = cli(*args, "--store", str(small_store))
+    remote = cli(*args, "--store", url(read_only_remote))
+    assert local.returncode == 0 and remote.returncode == 0, local.stderr + remote.stderr
+    assert remote.stdout == local.stdout and "5.1" in remote.stdout
+
+
+def test_query_command_errors_on_a_remote_store(read_only_remote: Server) -> None:
+    out = cli("query", "job-profile", "--param", "job=2.6", "--store", url(read_only_remote))
+    assert out.returncode == 2 and "not a job" in out.stderr  # checked before anything is sent
+    gone = f"http://u:secret@127.0.0.1:{free_port()}/sparql"
+    out = cli("query", "edition-summary", "--store", gone)
+    assert out.returncode == 2 and "not reachable" in out.stderr and "secret" not in out.stderr
+    assert gone.replace("u:secret@", "") in out.stderr
+    out = cli(
+        "query",
+        "edition-summary",
+        "--store",
+        url(read_only_remote),
+        env={"NOMENGRAPH_STORE_AUTH": "ntlm"},
+    )
+    assert out.returncode == 2 and "'ntlm'" in out.stderr and "basic, digest" in out.stderr
 
 
 # -- the command line ---------------------------------------------------------------------

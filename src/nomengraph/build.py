@@ -12,11 +12,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Graph
 
 from nomengraph import iris
 from nomengraph.cards import CardError
-from nomengraph.convert import convert_all, dataset_quads, export
+from nomengraph.convert import (
+    Converted,
+    convert,
+    dataset_quads,
+    export,
+    graph_ox_quads,
+    to_dataset,
+)
 from nomengraph.store import OxigraphStore, StoreError, build_store
 from nomengraph.validate import Report, map_to_cards, validate_graph
 
@@ -54,9 +62,19 @@ class BuildResult:
 
 
 def _nquads(dataset) -> bytes:
+    """The dataset as N-Quads, sorted (the form of the export file)."""
     from nomengraph.convert import _sorted_nquads
 
     return "".join(f"{line}\n" for line in _sorted_nquads(dataset_quads(dataset))).encode("utf-8")
+
+
+def store_quads(converted: Converted, linked: dict[str, Graph] | None = None) -> list[ox.Quad]:
+    """The quads to load: the converted graphs and the linked graphs, unsorted (a store does
+    not need an order; only the export files are sorted)."""
+    quads = converted.quads
+    for name, graph in (linked or {}).items():
+        quads.extend(graph_ox_quads(graph, name))
+    return quads
 
 
 def _linked_graphs(
@@ -114,7 +132,7 @@ def run_build(
     t = time.perf_counter()
     say(f"convert: cards from {cards_dir}")
     try:
-        dataset = convert_all(Path(cards_dir))
+        converted = convert(Path(cards_dir))
     except CardError as exc:
         raise BuildError(f"the cards do not satisfy the card format:\n{exc}") from None
     except FileNotFoundError as exc:
@@ -123,30 +141,30 @@ def run_build(
 
     t = time.perf_counter()
     say("validate: SHACL shapes of ontology/shapes on the whole graph")
-    report = map_to_cards(validate_graph(dataset), cards_dir)
+    report = map_to_cards(validate_graph(to_dataset(converted.graphs)), cards_dir)
     seconds["validate"] = time.perf_counter() - t
     if not report.conforms:
         return BuildResult(report, seconds=seconds)
 
     t = time.perf_counter()
-    for name, graph in _linked_graphs(mappings_dir, esco_dir, rome_dir, say).items():
-        target = dataset.graph(URIRef(iris.graph(name)))
-        for triple in graph:
-            target.add(triple)
+    linked = _linked_graphs(mappings_dir, esco_dir, rome_dir, say)
+    quads = store_quads(converted, linked)
+    del converted, linked
     seconds["link"] = time.perf_counter() - t
 
     t = time.perf_counter()
     try:
         if remote is not None:
-            sizes = push_to_remote(_nquads(dataset), remote, progress=say)
+            data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+            sizes = push_to_remote(data, remote, progress=say)
         else:
-            sizes = build_store(_nquads(dataset), store_path, progress=say)
+            sizes = build_store(quads, store_path, progress=say)
     except (StoreError, OSError) as exc:
         raise BuildError(str(exc)) from None
     seconds["load"] = time.perf_counter() - t
     if exports_dir is not None:
         t = time.perf_counter()
-        export(dataset, Path(exports_dir))
+        export(quads, Path(exports_dir))
         seconds["export"] = time.perf_counter() - t
         say(f"export: Turtle, N-Triples, N-Quads and JSON-LD in {exports_dir}")
     where = remote.display_url if remote is not None else Path(store_path)
@@ -159,7 +177,10 @@ def push_to_remote(
     progress: Callable[[str], None] | None = None,
     before_swap: Callable[[], None] | None = None,
 ) -> dict[str, int]:
-    """Replace, on ``remote``, each named graph of these N-Quads (staged, then moved in)."""
+    """Replace, on ``remote``, each named graph of these N-Quads (staged, then moved in).
+
+    Staging graphs of nomengraph's graphs left by a push that died between staging and swap are
+    dropped first, with a progress message naming them."""
     from nomengraph.remote import split_nquads
 
     graphs = split_nquads(nquads)

@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 import yaml
+
+# libyaml's parser when PyYAML was built with it (10-20x faster); the pure-Python one otherwise.
+# Syntax errors are always reported by the pure-Python parser, whose messages are the clearer.
+_FastLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 CARD_SCHEMA = "card.schema.json"
 ECF_SCHEMA = "ecf.schema.json"
@@ -60,6 +65,13 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+@cache
+def _fast_validator(name: str) -> jsonschema_rs.Validator:
+    """The same schema compiled by jsonschema-rs: a yes/no answer ~100x faster than
+    ``jsonschema``, which is only asked (for its located messages) when the answer is no."""
+    return jsonschema_rs.Draft202012Validator(load_schema(name))
+
+
 def field_path(path: Iterable[Any]) -> str:
     """Render a JSON path (``['competences', 2, 'level']``) as ``competences[2].level``."""
     out = ""
@@ -97,6 +109,8 @@ def _node_line(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
 
 
 def schema_problems(data: Any, node: yaml.Node | None, file: str, schema: str) -> list[CardProblem]:
+    if _fast_validator(schema).is_valid(data):
+        return []
     problems = []
     for err in sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = list(err.absolute_path)
@@ -114,17 +128,39 @@ def schema_problems(data: Any, node: yaml.Node | None, file: str, schema: str) -
     return problems
 
 
-def parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML text, returning the data and its node tree; syntax errors become CardError."""
+def _syntax_error(text: str, file: str) -> CardError:
+    """The CardError for YAML text that does not parse, located by the pure-Python parser."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise CardError([CardProblem(file, line, "", f"YAML syntax: {exc.problem}")]) from None
+        return CardError([CardProblem(file, line, "", f"YAML syntax: {exc.problem}")])
     except yaml.YAMLError as exc:
-        raise CardError([CardProblem(file, None, "", f"YAML syntax: {exc}")]) from None
+        return CardError([CardProblem(file, None, "", f"YAML syntax: {exc}")])
+    return CardError([CardProblem(file, None, "", "YAML syntax: not a single YAML document")])
+
+
+def parse_data(text: str, file: str) -> Any:
+    """Parse YAML text into data (no node tree); syntax errors become CardError."""
+    try:
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        raise _syntax_error(text, file) from None
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of YAML text that parses (for the lines of problems)."""
+    return yaml.compose(text, Loader=_FastLoader)
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML text, returning the data and its node tree; syntax errors become CardError."""
+    try:
+        node = compose(text)
+        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        raise _syntax_error(text, file) from None
     return data, node
 
 
@@ -195,10 +231,10 @@ def load_card(path: str | Path) -> dict[str, Any]:
         raise CardError([CardProblem(file, None, "", f"not UTF-8 text: {exc.reason}")]) from None
     except OSError as exc:
         raise CardError([CardProblem(file, None, "", f"cannot read: {exc.strerror}")]) from None
-    data, node = parse_yaml(text, file)
-    problems = check_card(data, file, node)
-    if problems:
-        raise CardError(problems)
+    data = parse_data(text, file)
+    if check_card(data, file):
+        # Only now build the node tree, to give each problem its line.
+        raise CardError(check_card(data, file, compose(text)))
     return data
 
 
@@ -210,16 +246,37 @@ def load_data_file(path: str | Path, schema: str) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CardError([CardProblem(file, None, "", f"cannot read: {exc}")]) from None
-    data, node = parse_yaml(text, file)
-    problems = schema_problems(data, node, file, schema)
-    if problems:
-        raise CardError(problems)
+    data = parse_data(text, file)
+    if schema_problems(data, None, file, schema):
+        raise CardError(schema_problems(data, compose(text), file, schema))
     return data
 
 
 def iter_card_files(folder: str | Path) -> Iterator[Path]:
     """Card files of a folder (recursively), in a stable order."""
     yield from sorted(Path(folder).rglob("*.yaml"), key=lambda p: p.as_posix())
+
+
+def scan_cards(
+    files: Iterable[str | Path],
+) -> Iterator[tuple[dict[str, Any], None] | tuple[None, CardProblem]]:
+    """Load the given card files one at a time: ``(card, None)`` for a good card,
+    ``(None, problem)`` for each problem of the others (format errors, and ids already used by
+    an earlier file)."""
+    ids: dict[str, str] = {}
+    for path in files:
+        try:
+            card = load_card(path)
+        except CardError as exc:
+            for problem in exc.problems:
+                yield None, problem
+            continue
+        if card["id"] in ids:
+            message = f"duplicate id {card['id']!r} (also {ids[card['id']]})"
+            yield None, CardProblem(str(path), 1, "id", message)
+            continue
+        ids[card["id"]] = str(path)
+        yield card, None
 
 
 def collect_cards(
@@ -229,22 +286,11 @@ def collect_cards(
     (format errors, and ids already used by an earlier file)."""
     cards: list[dict[str, Any]] = []
     problems: list[CardProblem] = []
-    ids: dict[str, str] = {}
-    for path in files:
-        try:
-            card = load_card(path)
-        except CardError as exc:
-            problems.extend(exc.problems)
-            continue
-        if card["id"] in ids:
-            problems.append(
-                CardProblem(
-                    str(path), 1, "id", f"duplicate id {card['id']!r} (also {ids[card['id']]})"
-                )
-            )
-            continue
-        ids[card["id"]] = str(path)
-        cards.append(card)
+    for card, problem in scan_cards(files):
+        if problem is not None:
+            problems.append(problem)
+        else:
+            cards.append(card)
     return cards, problems
 
 

@@ -250,7 +250,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if s.remote_store is not None:
             from nomengraph.remote import RemoteStore
 
-            print(store_stats(RemoteStore.from_settings(s)))
+            remote = RemoteStore.from_settings(s)
+            print(store_stats(remote))
+            leftovers = remote.leftover_staging()
+            print(
+                f"\nstaging graphs left by an interrupted push: {len(leftovers)}"
+                + ("".join(f"\n  {g}" for g in leftovers))
+                + ("\n  (the next build or load drops them)" if leftovers else "")
+            )
         else:
             print(store_stats(Path(s.store)))
     except StoreError as exc:
@@ -311,13 +318,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         named = load_query(args.name, folder)
         settings = _settings(args)
         if settings.remote_store is not None:
-            _err(
-                "`nomengraph query` reads the on-disk store; with a remote store, send the query "
-                "to its endpoint (or to `nomengraph serve --store URL`)"
-            )
-            return EXIT_ERROR
-        store = OxigraphStore.open(settings.store)
-        result = run_query(store, named, params)
+            from nomengraph.remote import RemoteStore
+
+            result = run_query(RemoteStore.from_settings(settings), named, params)
+        else:
+            result = run_query(OxigraphStore.open(settings.store), named, params)
     except (QueryError, StoreError) as exc:
         _err(str(exc))
         return EXIT_ERROR
@@ -472,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--param", action="append", default=[], metavar="NAME=VALUE", help="a query parameter"
     )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--store", type=Path, help="store folder (default: store)")
+    p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--queries", type=Path, help="query folder (default: queries)")
     p.add_argument("--list", action="store_true", help="list the queries and their parameters")
     p.set_defaults(func=cmd_query)

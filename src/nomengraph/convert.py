@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,15 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from nomengraph import iris
-from nomengraph.cards import ECF_SCHEMA, MATRIX_SCHEMA, load_cards, load_data_file
+from nomengraph.cards import (
+    ECF_SCHEMA,
+    MATRIX_SCHEMA,
+    CardError,
+    CardProblem,
+    iter_card_files,
+    load_data_file,
+    scan_cards,
+)
 from nomengraph.vocab import (
     DCAT,
     DCTERMS,
@@ -582,13 +591,13 @@ def source_documents(keys: Iterable[str]) -> list[Triple]:
     return t
 
 
-def dataset_metadata(graphs: dict[str, Graph], digest: str) -> list[Triple]:
+def dataset_metadata(graphs: dict[str, GraphSummary], digest: str) -> list[Triple]:
     """The ``metadata`` graph: the dataset (VoID + DCAT), one subset per named graph with its
     triple count, the sources with their attribution.
 
-    ``digest`` identifies the content (a hash of the sorted quads), so that the description
-    changes exactly when the data does; ``dcterms:created`` is the year of the newest edition,
-    not the wall clock, to keep exports byte-stable.
+    ``digest`` identifies the content (:class:`Digest`, independent of order), so that the
+    description changes exactly when the data does; ``dcterms:created`` is the year of the
+    newest edition, not the wall clock, to keep exports byte-stable.
     """
     root = _u(iris.dataset())
     t: list[Triple] = [
@@ -612,7 +621,7 @@ def dataset_metadata(graphs: dict[str, Graph], digest: str) -> list[Triple]:
         t += [
             (root, VOID.subset, sub),
             (sub, RDF.type, VOID.Dataset),
-            (sub, VOID.triples, _int(len(graph))),
+            (sub, VOID.triples, _int(graph.triples)),
         ]
         titles = GRAPH_TITLES.get(name)
         if titles:
@@ -620,7 +629,7 @@ def dataset_metadata(graphs: dict[str, Graph], digest: str) -> list[Triple]:
                 (sub, DCTERMS.title, _fr(titles[0])),
                 (sub, DCTERMS.title, _lang(titles[1], "en")),
             ]
-        t += [(sub, VOID.rootResource, s) for s in _schemes(graph)]
+        t += [(sub, VOID.rootResource, s) for s in sorted(graph.schemes)]
         meta = EDITIONS.get(name)
         if meta:
             src = SOURCES[meta["source"]]
@@ -632,7 +641,7 @@ def dataset_metadata(graphs: dict[str, Graph], digest: str) -> list[Triple]:
                 t.append((sub, OWL.versionInfo, _str(meta["version"])))
         if name == "ontology":
             t.append((sub, DCTERMS.license, _u(PROJECT["license"])))
-        for doc in sorted(set(graph.objects(None, PROV.wasDerivedFrom))):
+        for doc in sorted(graph.sources):
             if str(doc).startswith(iris.ID + "source/"):
                 t.append((sub, DCTERMS.source, doc))
                 used_sources.add(str(doc)[len(iris.ID + "source/") :])
@@ -644,81 +653,150 @@ def dataset_metadata(graphs: dict[str, Graph], digest: str) -> list[Triple]:
     return t
 
 
-def _schemes(graph: Graph) -> list[URIRef]:
-    """The concept schemes of a graph: its root resources (editions, e-CF versions, levels)."""
-    found = {s for s in graph.subjects(RDF.type, SKOS.ConceptScheme) if isinstance(s, URIRef)}
-    return sorted(s for s in found if str(s).startswith(iris.ID))
+@dataclass
+class GraphSummary:
+    """What the ``metadata`` graph says of a named graph, gathered while its quads go by."""
+
+    triples: int = 0
+    schemes: set[URIRef] = field(default_factory=set)  # its root resources (VoID)
+    sources: set[URIRef] = field(default_factory=set)  # objects of prov:wasDerivedFrom
 
 
-def _group_cards(cards_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    by_edition: dict[str, list[dict[str, Any]]] = defaultdict(list)
+class Digest:
+    """sha256 of a set of quads, independent of their order: the sum, modulo 2**256, of the
+    sha256 of each quad's N-Quads line. Equal sets give equal digests, and any change of the
+    set changes it, without sorting (or even keeping) the quads."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def add(self, line_hash: bytes) -> None:
+        self.value = (self.value + int.from_bytes(line_hash, "big")) % (1 << 256)
+
+    def hexdigest(self) -> str:
+        return f"{self.value:064x}"
+
+
+def _card_sources(cards_dir: Path) -> Iterator[tuple[str, Iterable[Triple]]]:
+    """(graph name, triples) for each card and data file under ``cards_dir``, one at a time.
+
+    Card problems of every file are collected and raised together at the end (as a CardError),
+    after the good cards went by: a consumer that writes somewhere discards its work then."""
+    cards_dir = Path(cards_dir)
+    problems: list[CardProblem] = []
+    editions: set[str] = set()
     for folder in sorted(p for p in cards_dir.iterdir() if p.is_dir()):
         if folder.name in (ECF_DIR, MATRIX_DIR):
             continue
-        for card in load_cards(folder):
-            by_edition[card["edition"]].append(card)
-    return dict(by_edition)
-
-
-def build_graphs(cards_dir: Path, ontology: Path | None = ONTOLOGY_FILE) -> dict[str, Graph]:
-    """Convert every card and data file under ``cards_dir``: ``{graph name: rdflib.Graph}``,
-    without the metadata graph."""
-    cards_dir = Path(cards_dir)
-    graphs: dict[str, Graph] = {}
-
-    def graph(name: str) -> Graph:
-        if name not in graphs:
-            graphs[name] = Graph(identifier=_u(iris.graph(name)))
-        return graphs[name]
-
-    for edition, cards in sorted(_group_cards(cards_dir).items()):
-        g = graph(edition)
-        for triple in edition_metadata(edition):
-            g.add(triple)
-        for card in cards:
-            for triple in convert_card(card):
-                g.add(triple)
+        for card, problem in scan_cards(iter_card_files(folder)):
+            if problem is not None:
+                problems.append(problem)
+                continue
+            if card["edition"] not in editions:
+                editions.add(card["edition"])
+                yield card["edition"], edition_metadata(card["edition"])
+            yield card["edition"], convert_card(card)
+    if problems:
+        raise CardError(problems)
     for path in sorted((cards_dir / ECF_DIR).glob("*.yaml")):
-        for triple in convert_ecf(load_data_file(path, ECF_SCHEMA)):
-            graph("ecf").add(triple)
+        yield "ecf", convert_ecf(load_data_file(path, ECF_SCHEMA))
     for path in sorted((cards_dir / MATRIX_DIR).glob("*.yaml")):
         data = load_data_file(path, MATRIX_SCHEMA)
-        for triple in convert_matrix(data):
-            graph(data["edition"]).add(triple)
+        yield data["edition"], convert_matrix(data)
+
+
+def iter_quads(
+    cards_dir: Path,
+    ontology: Path | None = ONTOLOGY_FILE,
+    keep: dict[str, set[Triple]] | None = None,
+) -> Iterator[ox.Quad]:
+    """Convert the cards and data files of ``cards_dir`` (plus the ontology) into pyoxigraph
+    quads, streamed card by card: every edition, ``ecf``, ``ontology``, then ``metadata``
+    (which describes the others). Memory stays bounded by the number of distinct quads (a
+    16-byte key each, to drop duplicates), not by the data.
+
+    With ``keep``, the rdflib triples of each graph are also put in ``keep[graph name]`` (for
+    validation)."""
+    summaries: dict[str, GraphSummary] = defaultdict(GraphSummary)
+    seen: dict[str, set[bytes]] = defaultdict(set)
+    digest = Digest()
+    iri_terms: dict[URIRef, ox.NamedNode] = {}  # IRIs recur (predicates, classes): convert once
+
+    def term(node: Node) -> ox.NamedNode | ox.Literal:
+        if isinstance(node, URIRef):
+            found = iri_terms.get(node)
+            if found is None:
+                found = iri_terms[node] = to_oxigraph_term(node)
+            return found
+        return to_oxigraph_term(node)
+
+    def quads(name: str, triples: Iterable[Triple], describe: bool = True) -> Iterator[ox.Quad]:
+        target = ox.NamedNode(iris.graph(name))
+        summary, keys = summaries[name], seen[name]
+        kept = keep.setdefault(name, set()) if keep is not None else None
+        for s, p, o in triples:
+            if isinstance(s, BNode) or isinstance(o, BNode):
+                raise ValueError(f"blank node in graph {name}: {(s, p, o)}")
+            quad = ox.Quad(term(s), term(p), term(o), target)
+            line_hash = hashlib.sha256(str(quad).encode()).digest()
+            if line_hash[:16] in keys:
+                continue
+            keys.add(line_hash[:16])
+            digest.add(line_hash)
+            if describe:
+                summary.triples += 1
+                if p == RDF.type and o == SKOS.ConceptScheme and str(s).startswith(iris.ID):
+                    summary.schemes.add(s)
+                elif p == PROV.wasDerivedFrom:
+                    summary.sources.add(o)
+            if kept is not None:
+                kept.add((s, p, o))
+            yield quad
+
+    for name, triples in _card_sources(Path(cards_dir)):
+        yield from quads(name, triples)
     if ontology is not None:
-        onto = graph("ontology")
-        onto.parse(ontology, format="turtle")
-    return graphs
+        yield from quads("ontology", Graph().parse(ontology, format="turtle"))
+    described = dict(sorted(summaries.items()))
+    yield from quads("metadata", dataset_metadata(described, digest.hexdigest()), describe=False)
+
+
+@dataclass
+class Converted:
+    """The converted dataset twice: as sets of rdflib triples per graph name (what validation
+    and the tests read) and as pyoxigraph quads, unsorted (what a store loads)."""
+
+    graphs: dict[str, set[Triple]]
+    quads: list[ox.Quad]
+
+
+def convert(cards_dir: Path, ontology: Path | None = ONTOLOGY_FILE) -> Converted:
+    """Convert the cards and data files of ``cards_dir`` (plus the ontology), keeping both
+    forms in memory (see :func:`iter_quads` to stream the quads instead)."""
+    graphs: dict[str, set[Triple]] = {}
+    quads = list(iter_quads(cards_dir, ontology, keep=graphs))
+    return Converted(dict(sorted(graphs.items())), quads)
+
+
+def convert_graphs(
+    cards_dir: Path, ontology: Path | None = ONTOLOGY_FILE
+) -> dict[str, set[Triple]]:
+    """The whole dataset as plain data: ``{graph name: set of triples}``."""
+    return convert(cards_dir, ontology).graphs
+
+
+def to_dataset(graphs: dict[str, set[Triple]]) -> Dataset:
+    """An rdflib Dataset of these graphs (what pyshacl validates)."""
+    ds = Dataset()
+    for name, content in graphs.items():
+        target = ds.graph(_u(iris.graph(name)))
+        target.addN((s, p, o, target) for s, p, o in content)
+    return ds
 
 
 def convert_all(cards_dir: Path, ontology: Path | None = ONTOLOGY_FILE) -> Dataset:
     """The whole dataset: one named graph per edition, ``ecf``, ``ontology`` and ``metadata``."""
-    graphs = build_graphs(cards_dir, ontology)
-    digest = hashlib.sha256(
-        "".join(line + "\n" for line in _sorted_nquads(_graph_quads(graphs))).encode()
-    ).hexdigest()
-    ds = Dataset()
-    for name, g in sorted(graphs.items()):
-        target = ds.graph(_u(iris.graph(name)))
-        for triple in g:
-            target.add(triple)
-    meta = ds.graph(_u(iris.graph("metadata")))
-    for triple in dataset_metadata(graphs, digest):
-        meta.add(triple)
-    _check_no_blank_nodes(ds)
-    return ds
-
-
-def _check_no_blank_nodes(ds: Dataset) -> None:
-    for quad in ds.quads():
-        if any(isinstance(term, BNode) for term in quad[:3]):
-            raise ValueError(f"blank node in the dataset: {quad}")
-
-
-def _graph_quads(graphs: dict[str, Graph]) -> Iterator[Quad]:
-    for g in graphs.values():
-        for s, p, o in g:
-            yield s, p, o, g.identifier
+    return to_dataset(convert_graphs(cards_dir, ontology))
 
 
 def dataset_quads(ds: Dataset) -> Iterator[Quad]:
@@ -745,12 +823,24 @@ def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.Literal:
     raise ValueError(f"not an IRI or literal: {term!r}")
 
 
-def _ox_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
+def ox_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
+    """rdflib quads (subject, predicate, object, graph IRI) as pyoxigraph quads, in their order."""
+    for s, p, o, g in quads:
+        yield ox.Quad(
+            to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(str(g))
+        )
+
+
+def graph_ox_quads(graph: Graph, name: str) -> Iterator[ox.Quad]:
+    """The triples of an rdflib graph as pyoxigraph quads in the named graph ``name``."""
+    target = ox.NamedNode(iris.graph(name))
+    for s, p, o in graph:
+        yield ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), target)
+
+
+def _ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
     """Quads as pyoxigraph quads, sorted by their N-Quads form (a stable, total order)."""
-    out = [
-        ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(str(g)))
-        for s, p, o, g in quads
-    ]
+    out = [q if isinstance(q, ox.Quad) else next(ox_quads([q])) for q in quads]
     out.sort(key=str)
     return out
 
@@ -770,8 +860,8 @@ def oxigraph_store(dataset: Dataset) -> ox.Store:
 EXPORT_FILES = ("nomengraph.nq", "nomengraph.nt", "nomengraph.ttl", "nomengraph.jsonld")
 
 
-def export(dataset: Dataset, out_dir: Path) -> dict[str, Path]:
-    """Write the dataset to ``out_dir``; return ``{format: path}``.
+def export(dataset: Dataset | Iterable[ox.Quad], out_dir: Path) -> dict[str, Path]:
+    """Write the dataset (or these pyoxigraph quads) to ``out_dir``; return ``{format: path}``.
 
     - ``nomengraph.nq``: N-Quads, one line per quad, sorted;
     - ``nomengraph.nt``: N-Triples of all graphs merged (duplicates removed), sorted;
@@ -783,7 +873,7 @@ def export(dataset: Dataset, out_dir: Path) -> dict[str, Path]:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    quads = _ox_quads(dataset_quads(dataset))
+    quads = _ox_quads(dataset_quads(dataset) if isinstance(dataset, Dataset) else dataset)
     triples = sorted({q.triple for q in quads}, key=str)
     prefixes = dict(PREFIXES)
     paths = {

@@ -17,6 +17,11 @@ against their type, turned into one RDF term and bound with Oxigraph's substitut
 Queries are written without ``GRAPH``: they run with the union of the named graphs as the
 default graph, as the SPARQL endpoint serves it, so a file runs unchanged on the endpoint (where
 its parameters are simply unbound).
+
+On a remote store (:class:`~nomengraph.remote.RemoteStore`) there are no substitutions: the same
+terms, written in SPARQL syntax by pyoxigraph, are sent as a ``VALUES`` block at the start of
+the outermost ``WHERE`` group (:func:`bound_text`). The queries are written in portable SPARQL
+1.1 so that both ways give the same answer (docs/remote-store.md).
 """
 
 from __future__ import annotations
@@ -330,11 +335,73 @@ def _value(term: object) -> object:
     return term.value
 
 
-def run_query(store: object, query: NamedQuery, params: dict[str, str] | None = None) -> Result:
-    """Run a named query on a store (``OxigraphStore`` or ``pyoxigraph.Store``).
+def bound_text(query: NamedQuery, params: dict[str, str] | None = None) -> str:
+    """The query text with its parameters bound by a ``VALUES`` block, for a remote store.
 
-    The default graph is the union of the named graphs.
+    The block (one row: the terms of :func:`bind`, serialised by pyoxigraph, so a value cannot
+    change the shape of the query) is the first element of the outermost ``WHERE`` group: the
+    group's patterns, ``FILTER``s, ``OPTIONAL``s and ``EXISTS`` see the values, as they see the
+    substitutions on the embedded store. Without parameters the text is unchanged."""
+    text, substitutions = bind(query, params)
+    if not substitutions:
+        return text
+    names = " ".join(str(v) for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    at = _where_group(text)
+    if at is None:
+        raise QueryError(f"{query.path}: no WHERE {{ … }} group to bind the parameters in")
+    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+
+
+def _where_group(text: str) -> int | None:
+    """Offset just after the ``{`` that opens the outermost ``WHERE`` group, or None."""
+    from nomengraph.server.lexer import scan
+
+    for keyword, offset, depth in scan(text).places:
+        if keyword == "WHERE" and depth == 0:
+            i = offset + len("WHERE")
+            while i < len(text):
+                if text[i] == "#":  # a comment between WHERE and its group
+                    end = text.find("\n", i)
+                    i = len(text) if end < 0 else end + 1
+                elif text[i].isspace():
+                    i += 1
+                else:
+                    return i + 1 if text[i] == "{" else None
+            return None
+    return None
+
+
+def _json_value(term: dict[str, str] | None) -> object:
+    """A SPARQL JSON result term as :func:`_value` gives the same term from pyoxigraph."""
+    if term is None:
+        return None
+    kind, value = term.get("type"), term.get("value", "")
+    if kind in ("literal", "typed-literal"):  # typed-literal: SPARQL JSON's first draft
+        dt = term.get("datatype", "")
+        try:
+            if dt in _INTEGER_TYPES:
+                return int(value)
+            if dt in _FLOAT_TYPES:
+                return float(value)
+        except ValueError:
+            return value
+        if dt == _XSD + "boolean":
+            return value in ("true", "1")
+        return value
+    if kind == "bnode":
+        return f"_:{value}"
+    return value
+
+
+def run_query(store: object, query: NamedQuery, params: dict[str, str] | None = None) -> Result:
+    """Run a named query on a store (``OxigraphStore``, ``pyoxigraph.Store`` or ``RemoteStore``).
+
+    The default graph is the union of the named graphs (on a remote store: its default graph,
+    which nomengraph expects to be that union; docs/remote-store.md).
     """
+    if hasattr(store, "select_bindings"):
+        return _run_remote(store, query, params)
     text, substitutions = bind(query, params)
     target = getattr(store, "store", store)
     try:
@@ -347,6 +414,18 @@ def run_query(store: object, query: NamedQuery, params: dict[str, str] | None = 
         raise QueryError(f"query {query.name!r} is not a SELECT query")
     columns = [v.value for v in solutions.variables]
     rows = [[_value(sol[c]) for c in columns] for sol in solutions]
+    return Result(columns, rows, query.name, dict(params or {}))
+
+
+def _run_remote(store: object, query: NamedQuery, params: dict[str, str] | None) -> Result:
+    from nomengraph.store import StoreError
+
+    text = bound_text(query, params)
+    try:
+        columns, bindings = store.select_bindings(text)  # type: ignore[attr-defined]
+    except StoreError as exc:
+        raise QueryError(f"query {query.name!r} failed: {exc}") from None
+    rows = [[_json_value(b.get(c)) for c in columns] for b in bindings]
     return Result(columns, rows, query.name, dict(params or {}))
 
 

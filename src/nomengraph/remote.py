@@ -10,9 +10,11 @@
 
 Every request has a time limit. A store that is down, slow or refuses a request raises
 :class:`~nomengraph.store.StoreError` (or a subclass) naming the URL and, when there is one, the
-HTTP status. Credentials come from the URL (``http://user:pass@host:port/sparql``, HTTP basic
-authentication) or from the settings; a bearer token is supported too (a nomengraph endpoint's
-update token). Credentials are never printed: :attr:`RemoteStore.display_url` hides them.
+HTTP status. Credentials come from the URL (``http://user:pass@host:port/sparql``) or from the
+settings, and are sent with HTTP basic authentication, or digest authentication when ``auth`` is
+``digest`` (Virtuoso's ``/sparql-auth``); a bearer token is supported too (a nomengraph
+endpoint's update token). Credentials are never printed: :attr:`RemoteStore.display_url` hides
+them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -31,6 +34,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
+from nomengraph.iris import GRAPH
 from nomengraph.store import StoreError
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -40,6 +44,10 @@ N_TRIPLES = "application/n-triples"
 # Virtuoso refuses an update that compiles to more than 10,000 lines of SQL, about 5,000 triples).
 CHUNK_TRIPLES = 1_000
 CHUNK_BYTES = 500_000
+AUTH_SCHEMES = ("basic", "digest")
+# A staging graph is ``<graph>-staging-<id>``, the id being 12 hexadecimal digits per run.
+STAGING = "-staging-"
+_STAGING_ID = re.compile(r"-staging-[0-9a-f]{12}$")
 
 
 class StoreUnreachable(StoreError):
@@ -90,18 +98,25 @@ class RemoteStore:
     password: str | None = None
     token: str | None = None  # Authorization: Bearer (a nomengraph endpoint's update token)
     timeout: float = 30.0  # seconds, for every request
+    auth: str = "basic"  # how user and password are sent: basic or digest
     _headers: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not is_remote(self.url):
             raise StoreError(f"{self.url}: not an http(s) SPARQL endpoint URL")
+        self.auth = (self.auth or "basic").strip().lower()
+        if self.auth not in AUTH_SCHEMES:
+            raise StoreError(
+                f"store authentication {self.auth!r}: not one of {', '.join(AUTH_SCHEMES)}"
+            )
         self.url, user, password = _split_credentials(self.url)
         self.user = self.user or user
         self.password = self.password if self.password is not None else password
-        if self.user is not None:
+        # Digest credentials answer the store's challenge, per request (see :meth:`_open`).
+        if self.user is not None and self.auth == "basic":
             pair = f"{self.user}:{self.password or ''}".encode()
             self._headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-        elif self.token:
+        elif self.user is None and self.token:
             self._headers["Authorization"] = f"Bearer {self.token}"
         if self.update_url:
             self.update_url = _split_credentials(self.update_url)[0]
@@ -119,6 +134,7 @@ class RemoteStore:
             password=settings.store_password or None,
             token=settings.store_token or None,
             timeout=settings.store_timeout,
+            auth=getattr(settings, "store_auth", "basic") or "basic",
         )
 
     @property
@@ -145,15 +161,17 @@ class RemoteStore:
             req.add_header(name, value)
         where = url.split("?", 1)[0]
         try:
-            with urllib.request.urlopen(req, timeout=limit) as answer:  # noqa: S310
+            with self._open(req, limit) as answer:
                 data = answer.read()
                 return answer.status, answer.headers.get("Content-Type", ""), data
         except urllib.error.HTTPError as exc:
             try:
                 text = exc.read().decode("utf-8", "replace").strip()
-            except (OSError, TimeoutError):
-                text = ""
+            except (OSError, TimeoutError, AttributeError, ValueError):
+                text = ""  # digest refused: urllib's error has no body
             brief = text[:500] or exc.reason
+            if exc.code == 401 and self.user is not None:
+                brief = f"{brief} (user {self.user!r}, {self.auth} authentication)"
             raise StoreHTTPError(
                 f"{method} {where}: the store answered {exc.code}: {brief}", exc.code, text
             ) from None
@@ -171,6 +189,21 @@ class RemoteStore:
             ) from None
         except (OSError, http.client.HTTPException) as exc:  # reset while reading, and the like
             raise StoreUnreachable(f"{method} {where}: the connection failed ({exc})") from None
+
+    def _open(self, req: urllib.request.Request, limit: float) -> Any:
+        """Send ``req``; with digest authentication, answer the store's challenge.
+
+        A new digest handler per request: urllib's handler keeps counters that must not be
+        shared between threads (the endpoint forwards queries from several threads)."""
+        if self.user is None or self.auth != "digest":
+            return urllib.request.urlopen(req, timeout=limit)  # noqa: S310
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        parts = urlsplit(req.full_url)
+        passwords.add_password(
+            None, f"{parts.scheme}://{parts.netloc}/", self.user, self.password or ""
+        )
+        opener = urllib.request.build_opener(_DigestAuth(passwords))
+        return opener.open(req, timeout=limit)
 
     # -- SPARQL 1.1 Protocol ---------------------------------------------------------------
 
@@ -196,13 +229,28 @@ class RemoteStore:
         )
         return ctype, body
 
-    def select(self, sparql: str, timeout: float | None = None) -> list[dict[str, str]]:
-        """A SELECT query's rows, as dicts of variable name to the value's lexical form."""
+    def select_bindings(
+        self, sparql: str, timeout: float | None = None
+    ) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
+        """A SELECT query's variables and its rows as SPARQL JSON terms (``type``, ``value``,
+        ``datatype``, ``xml:lang``), unbound variables left out of a row."""
         _, body = self.query_raw(sparql, JSON_RESULTS, timeout=timeout)
         try:
             doc = json.loads(body)
-            return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
+            columns = [str(v) for v in doc["head"]["vars"]]
+            rows = doc["results"]["bindings"]
+            if not isinstance(rows, list) or not all(isinstance(b, dict) for b in rows):
+                raise TypeError("bindings is not a list of objects")
+            return columns, rows
         except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{self.url}: not a SPARQL JSON result ({exc})") from None
+
+    def select(self, sparql: str, timeout: float | None = None) -> list[dict[str, str]]:
+        """A SELECT query's rows, as dicts of variable name to the value's lexical form."""
+        _, rows = self.select_bindings(sparql, timeout)
+        try:
+            return [{k: v["value"] for k, v in b.items()} for b in rows]
+        except (KeyError, TypeError) as exc:
             raise StoreError(f"{self.url}: not a SPARQL JSON result ({exc})") from None
 
     def query(self, sparql: str) -> list[dict[str, str]]:
@@ -295,8 +343,11 @@ class RemoteStore:
         Each graph is first loaded into a staging graph ``<graph>-staging-<id>``; only when every
         load succeeded is each staging graph moved onto its graph with ``MOVE`` (one SPARQL
         Update operation per graph, atomic in the usual stores). When a load fails the staging
-        graphs are dropped and the served graphs are untouched. Returns triples per graph."""
+        graphs are dropped and the served graphs are untouched. Staging graphs left by an
+        earlier run that died between staging and swap are dropped first
+        (:meth:`drop_leftover_staging`). Returns triples per graph."""
         say = progress or (lambda _m: None)
+        self.drop_leftover_staging(graphs, progress=say)
         run = uuid.uuid4().hex[:12]
         staging = {g: f"{g}-staging-{run}" for g in graphs}
         try:
@@ -321,12 +372,65 @@ class RemoteStore:
         say(f"load: {len(graphs)} graph(s) replaced on {self.url}")
         return {g: data.count(b"\n") for g, data in graphs.items()}
 
+    def leftover_staging(self, graphs: Any = ()) -> list[str]:
+        """Staging graphs left behind by a push that died between staging and swap.
+
+        Those are the named graphs ``<graph>-staging-<12 hex digits>`` where ``<graph>`` is one
+        of nomengraph's graphs (under ``https://w3id.org/nomengraph/graph/``) or one of
+        ``graphs``; other graphs of the store are never touched."""
+        rows = self.select(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER (CONTAINS(STR(?g), "{STAGING}")) }}'
+        )
+        owners = set(graphs)
+        found = []
+        for row in rows:
+            name = row.get("g", "")
+            match = _STAGING_ID.search(name)
+            if match is None:
+                continue
+            owner = name[: match.start()]
+            if owner in owners or (owner.startswith(GRAPH) and "/" not in owner[len(GRAPH) :]):
+                found.append(name)
+        return sorted(found)
+
+    def drop_leftover_staging(
+        self, graphs: Any = (), progress: Callable[[str], None] | None = None
+    ) -> list[str]:
+        """Drop the staging graphs a dead push left (:meth:`leftover_staging`); returns them.
+
+        Two pushes to the same store must not run at once: each would drop the other's."""
+        found = self.leftover_staging(graphs)
+        if found:
+            if progress is not None:
+                progress(
+                    f"load: dropping {len(found)} staging graph(s) left by an interrupted push: "
+                    + ", ".join(found)
+                )
+            for graph in found:
+                self.delete_graph(graph)
+        return found
+
     def _drop_quietly(self, graphs: Any) -> None:
         for graph in graphs:
             try:
                 self.delete_graph(graph)
             except StoreError:
                 pass
+
+
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """urllib's digest handler, closing each 401 answer it answers (it leaves them open)."""
+
+    def http_error_401(self, req, fp, code, msg, headers):  # noqa: ANN001, ANN201 - urllib's API
+        try:
+            answer = super().http_error_401(req, fp, code, msg, headers)
+        except urllib.error.HTTPError:
+            fp.close()
+            raise
+        if answer is not None:
+            fp.close()
+        return answer
 
 
 def _chunks(lines: list[str]) -> Iterator[str]:

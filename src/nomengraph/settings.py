@@ -37,6 +37,7 @@ class Settings:
     store_update: str = ""  # the update endpoint, when it is not the query endpoint
     store_graph_store: str = ""  # the Graph Store HTTP Protocol endpoint, when there is one
     store_timeout: float = 30.0  # seconds, for each request to the remote store
+    store_auth: str = "basic"  # how store_user/store_password are sent: basic or digest
 
     @property
     def remote_store(self) -> str | None:

@@ -12,7 +12,7 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,16 +69,38 @@ class OxigraphStore:
         return sorted(g.value for g in self.store.named_graphs())
 
     def count(self, graph: str | None = None) -> int:
-        name = ox.NamedNode(graph) if graph else None
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, name))
+        if graph is None:
+            return len(self.store)
+        return self.graph_sizes().get(graph, 0)
 
     def graph_sizes(self) -> dict[str, int]:
-        """Triples per named graph."""
+        """Triples per named graph ("" for the default graph), counted by the store itself
+        (one SPARQL aggregate, no quad crosses into Python)."""
         sizes: dict[str, int] = {}
-        for quad in self.store.quads_for_pattern(None, None, None, None):
-            key = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-            sizes[key] = sizes.get(key, 0) + 1
+        for sol in self.store.query(_SIZES_QUERY):
+            sizes[sol["g"].value] = int(sol["n"].value)
+        default = next(iter(self.store.query(_DEFAULT_SIZE_QUERY)))["n"]
+        if int(default.value):
+            sizes[""] = int(default.value)
         return dict(sorted(sizes.items()))
+
+
+_SIZES_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_DEFAULT_SIZE_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+LOAD_BATCH = 500_000  # quads per bulk load: bounds the memory of a streamed load
+
+
+def _batches(items: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    batch: list[ox.Quad] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _release(store: ox.Store | None) -> None:
@@ -100,11 +122,12 @@ def _aside(path: Path) -> Iterator[Path]:
 
 
 def build_store(
-    nquads: bytes,
+    data: bytes | Iterable[ox.Quad],
     path: str | Path,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Load N-Quads into a new on-disk store built beside ``path``, then swap it in.
+    """Load N-Quads (bytes) or pyoxigraph quads, in any order, into a new on-disk store built
+    beside ``path``, then swap it in.
 
     Returns triples per named graph. On any error the previous store at ``path`` is untouched.
     """
@@ -113,8 +136,13 @@ def build_store(
     with _aside(path) as tmp:
         store = ox.Store(str(tmp))
         try:
-            say(f"load: {len(nquads):,} bytes of N-Quads into {tmp.name}")
-            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            if isinstance(data, bytes | bytearray):
+                say(f"load: {len(data):,} bytes of N-Quads into {tmp.name}")
+                store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            else:
+                say(f"load: quads into {tmp.name}")
+                for batch in _batches(data, LOAD_BATCH):
+                    store.bulk_extend(batch)
             store.optimize()
             store.flush()
             sizes = OxigraphStore(store, tmp).graph_sizes()
