@@ -338,7 +338,7 @@ class Executor:
         ``format`` a format= name that overrides it; ``base_iri`` resolves relative IRIs.
         Raises :class:`QueryError` subclasses."""
         limit = self._limit(timeout)
-        scan = lexer.scan(query)
+        scan = lexer.scan_cached(query)
         check_query_policy(scan, self.allow_service)
         media = None
         if scan.form is not None:
@@ -495,7 +495,7 @@ class RemoteExecutor:
         import pyoxigraph as ox
 
         limit = self._limit(timeout)
-        scan = lexer.scan(query)
+        scan = lexer.scan_cached(query)
         check_query_policy(scan, self.allow_service)
         if scan.form is None:
             raise QuerySyntaxError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")

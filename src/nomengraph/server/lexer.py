@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # An IRI reference: '<' then characters other than these, then '>' (SPARQL 1.1 grammar [139]).
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -152,3 +153,10 @@ def add_using(update: str, default_graphs: list[str], named_graphs: list[str]) -
         previous = word
     out.append(update[last:])
     return "".join(out)
+
+
+@lru_cache(maxsize=512)
+def scan_cached(text: str) -> Scan:
+    """:func:`scan`, remembered for the last 512 texts (an endpoint sees the same queries again
+    and again). The result is shared: callers must not change it."""
+    return scan(text)
