@@ -89,7 +89,7 @@ _SIZES_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 _DEFAULT_SIZE_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-LOAD_BATCH = 500_000  # quads per bulk load: bounds the memory of a streamed load
+LOAD_BATCH = 1_000_000  # quads per bulk load: bounds the memory of a streamed load
 
 
 def _batches(items: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
