@@ -67,13 +67,18 @@ def term_json(term: Any) -> dict[str, Any]:
 
 
 def solutions_json(variables: list[str], rows: list[Any]) -> bytes:
+    """SELECT solutions as SPARQL 1.1 Query Results JSON. Each distinct term is written once
+    and shared (terms recur across rows: reading a term's parts from pyoxigraph is the cost)."""
+    written: dict[Any, dict[str, Any]] = {}
     bindings = []
     for row in rows:
         binding = {}
-        for name in variables:
-            value = row[name]
+        for name, value in zip(variables, row, strict=True):
             if value is not None:
-                binding[name] = term_json(value)
+                term = written.get(value)
+                if term is None:
+                    term = written[value] = term_json(value)
+                binding[name] = term
         bindings.append(binding)
     doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
