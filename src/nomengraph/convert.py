@@ -834,8 +834,18 @@ def ox_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
 def graph_ox_quads(graph: Graph, name: str) -> Iterator[ox.Quad]:
     """The triples of an rdflib graph as pyoxigraph quads in the named graph ``name``."""
     target = ox.NamedNode(iris.graph(name))
+    iri_terms: dict[URIRef, ox.NamedNode] = {}  # IRIs recur: convert each once
+
+    def term(node: Node) -> ox.NamedNode | ox.Literal:
+        if isinstance(node, URIRef):
+            found = iri_terms.get(node)
+            if found is None:
+                found = iri_terms[node] = ox.NamedNode(str(node))
+            return found
+        return to_oxigraph_term(node)
+
     for s, p, o in graph:
-        yield ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), target)
+        yield ox.Quad(term(s), term(p), term(o), target)
 
 
 def _ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:

@@ -8,7 +8,6 @@ a remote SPARQL 1.1 store can implement it through the standard protocols.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import tempfile
@@ -103,12 +102,6 @@ def _batches(items: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
         yield batch
 
 
-def _release(store: ox.Store | None) -> None:
-    """Drop a store handle so that RocksDB releases its files and lock."""
-    del store
-    gc.collect()
-
-
 @contextmanager
 def _aside(path: Path) -> Iterator[Path]:
     """A fresh sibling folder of ``path``; removed on failure."""
@@ -149,7 +142,9 @@ def build_store(
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"loading the store failed: {exc}") from None
         finally:
-            _release(store)
+            # Drop the only handle: RocksDB closes its files and lock now. (A gc.collect here
+            # cost 1.7 s beside a large rdflib graph, and the handle is in no cycle.)
+            store = None
         swap_in(tmp, path)
     say(f"load: store ready at {path}")
     return sizes
