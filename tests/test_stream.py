@@ -134,3 +134,14 @@ def test_graph_sizes_count_the_default_graph_too(tmp_path):
     quads = [ox.Quad(s, p, ox.Literal(str(i)), g) for i in range(3)]
     quads.append(ox.Quad(s, p, ox.Literal("d"), ox.DefaultGraph()))
     assert build_store(quads, tmp_path / "store") == {"": 1, "http://example.org/g": 3}
+
+
+def test_long_conversion_reports_progress(monkeypatch):
+    import nomengraph.convert as convert_module
+
+    monkeypatch.setattr(convert_module, "PROGRESS_EVERY", 1)
+    said: list[str] = []
+    cards = ROOT / "tests" / "golden" / "cigref-2010-card" / "cards"
+    convert(cards, progress=said.append)
+    jobs = sum(1 for p in cards.rglob("*.yaml") if p.parent.name not in ("ecf", "matrix"))
+    assert said == [f"convert: {n:,} cards" for n in range(1, jobs + 1)]

@@ -132,7 +132,7 @@ def run_build(
     t = time.perf_counter()
     say(f"convert: cards from {cards_dir}")
     try:
-        converted = convert(Path(cards_dir))
+        converted = convert(Path(cards_dir), progress=say)
     except CardError as exc:
         raise BuildError(f"the cards do not satisfy the card format:\n{exc}") from None
     except FileNotFoundError as exc:

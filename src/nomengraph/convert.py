@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -677,7 +677,12 @@ class Digest:
         return f"{self.value:064x}"
 
 
-def _card_sources(cards_dir: Path) -> Iterator[tuple[str, Iterable[Triple]]]:
+PROGRESS_EVERY = 10_000  # cards between two progress messages of a long conversion
+
+
+def _card_sources(
+    cards_dir: Path, progress: Callable[[str], None] | None = None
+) -> Iterator[tuple[str, Iterable[Triple]]]:
     """(graph name, triples) for each card and data file under ``cards_dir``, one at a time.
 
     Card problems of every file are collected and raised together at the end (as a CardError),
@@ -685,6 +690,7 @@ def _card_sources(cards_dir: Path) -> Iterator[tuple[str, Iterable[Triple]]]:
     cards_dir = Path(cards_dir)
     problems: list[CardProblem] = []
     editions: set[str] = set()
+    done = 0
     for folder in sorted(p for p in cards_dir.iterdir() if p.is_dir()):
         if folder.name in (ECF_DIR, MATRIX_DIR):
             continue
@@ -696,6 +702,9 @@ def _card_sources(cards_dir: Path) -> Iterator[tuple[str, Iterable[Triple]]]:
                 editions.add(card["edition"])
                 yield card["edition"], edition_metadata(card["edition"])
             yield card["edition"], convert_card(card)
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(f"convert: {done:,} cards")
     if problems:
         raise CardError(problems)
     for path in sorted((cards_dir / ECF_DIR).glob("*.yaml")):
@@ -709,6 +718,7 @@ def iter_quads(
     cards_dir: Path,
     ontology: Path | None = ONTOLOGY_FILE,
     keep: dict[str, set[Triple]] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Iterator[ox.Quad]:
     """Convert the cards and data files of ``cards_dir`` (plus the ontology) into pyoxigraph
     quads, streamed card by card: every edition, ``ecf``, ``ontology``, then ``metadata``
@@ -716,7 +726,7 @@ def iter_quads(
     16-byte key each, to drop duplicates), not by the data.
 
     With ``keep``, the rdflib triples of each graph are also put in ``keep[graph name]`` (for
-    validation)."""
+    validation). ``progress`` is told every ``PROGRESS_EVERY`` cards."""
     summaries: dict[str, GraphSummary] = defaultdict(GraphSummary)
     seen: dict[str, set[bytes]] = defaultdict(set)
     digest = Digest()
@@ -753,7 +763,7 @@ def iter_quads(
                 kept.add((s, p, o))
             yield quad
 
-    for name, triples in _card_sources(Path(cards_dir)):
+    for name, triples in _card_sources(Path(cards_dir), progress):
         yield from quads(name, triples)
     if ontology is not None:
         yield from quads("ontology", Graph().parse(ontology, format="turtle"))
@@ -770,11 +780,15 @@ class Converted:
     quads: list[ox.Quad]
 
 
-def convert(cards_dir: Path, ontology: Path | None = ONTOLOGY_FILE) -> Converted:
+def convert(
+    cards_dir: Path,
+    ontology: Path | None = ONTOLOGY_FILE,
+    progress: Callable[[str], None] | None = None,
+) -> Converted:
     """Convert the cards and data files of ``cards_dir`` (plus the ontology), keeping both
     forms in memory (see :func:`iter_quads` to stream the quads instead)."""
     graphs: dict[str, set[Triple]] = {}
-    quads = list(iter_quads(cards_dir, ontology, keep=graphs))
+    quads = list(iter_quads(cards_dir, ontology, keep=graphs, progress=progress))
     return Converted(dict(sorted(graphs.items())), quads)
 
 
