@@ -289,12 +289,15 @@ def part_scale(args: argparse.Namespace, work: Path, out: dict) -> None:
 
 
 def agrees(run: dict) -> bool | None:
-    """Whether the Rust engine gave pyshacl's conformance and result counts (None: not run)."""
+    """Whether the Rust engine gave pyshacl's conformance, result counts and (when compared)
+    the same results one by one (None: not run)."""
     if "shacl_rs_conforms" not in run:
         return None
-    return run["shacl_rs_conforms"] == run["pyshacl_conforms"] and all(
+    same_counts = run["shacl_rs_conforms"] == run["pyshacl_conforms"] and all(
         run.get("shacl_rs_results", {}).get(k, 0) == v for k, v in run["pyshacl_results"].items()
     )
+    # result by result (severity, focus node, shape), when the run compared them
+    return same_counts and not run.get("only_pyshacl") and not run.get("only_shacl_rs")
 
 
 def part_validation(args: argparse.Namespace, work: Path, out: dict) -> None:

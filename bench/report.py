@@ -232,14 +232,17 @@ def validation_section(data: dict) -> list[str]:
                 ratio(r.get("pyshacl_seconds"), rs, 0, "×"),
                 json.dumps(r["pyshacl_results"]),
                 json.dumps(r.get("shacl_rs_results")),
+                str(r["results_compared"]) if "results_compared" in r else "–",
                 {True: "yes", False: "**no**", None: "–"}[r.get("agree")],
             ]
         )
     lines = [
         "### SHACL validation: pyshacl vs shacl (Rust, PyPI `shacl`)",
         "",
-        "Seconds as median (min–max) over the runs; the ratio is of the medians; `agree` holds "
-        "for every run.",
+        "Seconds as median (min–max) over the runs; the ratio is of the medians; `agree`: the "
+        "same conformance, the same counts per severity and, where the run compared them "
+        "(`results compared`), the same results one by one (severity, focus node, shape), in "
+        "every run.",
         "",
     ]
     lines += _table(
@@ -252,11 +255,21 @@ def validation_section(data: dict) -> list[str]:
             "ratio",
             "pyshacl results",
             "shacl results",
+            "results compared",
             "agree",
         ],
         rows,
     )
+    differ = []
+    for r in v["runs"]:
+        for side, key in (("pyshacl only", "only_pyshacl"), ("shacl only", "only_shacl_rs")):
+            if r.get(key):
+                shown = "; ".join(f"`{x}`" for x in r[key])
+                differ.append(f"- x{r['size']:g}, {side} (first run, up to 20): {shown}")
+    if differ:
+        lines += ["", "Results found by one engine only:", "", *differ]
     lines += [
+        "",
         f"pyshacl growth exponent (on the medians): {_f(v.get('pyshacl_growth_exponent'), 2)}.",
         "",
     ]

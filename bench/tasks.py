@@ -9,6 +9,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 
@@ -210,7 +211,26 @@ def task_validation(args: dict) -> dict:
         counts[key] = counts.get(key, 0) + 1
     out["shacl_rs_conforms"] = bool(rs_report.conforms)
     out["shacl_rs_results"] = counts
+    # result by result: (severity, focus node, named shape) as a multiset on each side
+    ours = Counter(f"{r.severity} {r.focus} {r.shape}" for r in report.results)
+    theirs = Counter(_rs_key(result) for result in rs_report.results)
+    out["results_compared"] = sum((ours & theirs).values())
+    out["only_pyshacl"] = sorted((ours - theirs).elements())[:20]
+    out["only_shacl_rs"] = sorted((theirs - ours).elements())[:20]
     return out
+
+
+def _iri(text: object) -> str:
+    text = "" if text is None else str(text)
+    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
+
+
+def _rs_key(result) -> str:
+    """A result of the Rust engine as pyshacl's: severity, focus node, named shape (a property
+    shape without a name is reported by its root shape, as pyshacl does)."""
+    shape = result.source_shape if str(result.source_shape).startswith("<") else result.root_shape
+    severity = str(result.severity_iri).rsplit("#", 1)[-1]
+    return f"{severity} {_iri(result.focus_node)} {_iri(shape)}"
 
 
 TASKS = {name[5:]: fn for name, fn in globals().items() if name.startswith("task_")}

@@ -404,3 +404,34 @@ def test_parts_repeat_and_aggregate(tmp_path, monkeypatch):
     assert small["pyshacl_results"] == {"Violation": 0, "Warning": 1}
     assert large["runs"] == 1 and large["size"] == 20.0
     assert {m["what"] for m in out["memory"]} >= {"build x1", "ESCO import + store"}
+
+
+def test_engines_agree_only_when_results_match_one_by_one():
+    from bench.__main__ import agrees
+    from bench.report import validation_section
+
+    run = {
+        "pyshacl_conforms": True,
+        "shacl_rs_conforms": True,
+        "pyshacl_results": {"Violation": 0, "Warning": 1, "Info": 0},
+        "shacl_rs_results": {"Warning": 1},
+        "results_compared": 1,
+        "only_pyshacl": [],
+        "only_shacl_rs": [],
+    }
+    assert agrees(run) is True
+    assert agrees({k: v for k, v in run.items() if k != "shacl_rs_conforms"}) is None
+    # same counts, different results: not an agreement, and the report names them
+    moved = {
+        **run,
+        "results_compared": 0,
+        "only_pyshacl": ["Warning http://example.org/a http://example.org/S"],
+        "only_shacl_rs": ["Warning http://example.org/b http://example.org/S"],
+    }
+    assert agrees(moved) is False
+    row = {**moved, "size": 1.0, "triples": 10, "runs": 1, "pyshacl_seconds": 1.0}
+    row["shacl_rs_seconds"], row["agree"] = 0.1, agrees(moved)
+    text = "\n".join(validation_section({"validation": {"runs": [row]}}))
+    assert "**no**" in text
+    assert "pyshacl only (first run, up to 20): `Warning http://example.org/a" in text
+    assert "shacl only (first run, up to 20): `Warning http://example.org/b" in text
