@@ -268,8 +268,9 @@ def validation_section(data: dict) -> list[str]:
                 differ.append(f"- x{r['size']:g}, {side} (first run, up to 20): {shown}")
     if differ:
         lines += ["", "Results found by one engine only:", "", *differ]
+    if lines[-1] != "":
+        lines.append("")
     lines += [
-        "",
         f"pyshacl growth exponent (on the medians): {_f(v.get('pyshacl_growth_exponent'), 2)}.",
         "",
     ]
