@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,19 +11,10 @@ import yaml
 from nomengraph import iris
 from nomengraph.build import BuildError, run_build, store_stats
 from nomengraph.store import OxigraphStore, StoreError, build_store
+from test_remote import cli
 
 ROOT = Path(__file__).parents[1]
 CARDS = ROOT / "cards"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nomengraph.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,7 @@ def remote(small_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``nomengraph`` as a command, from the project root."""
     import os
 
     return subprocess.run(
@@ -62,7 +63,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=300,
+        timeout=600,
         env={**os.environ, **(env or {})},
     )
 

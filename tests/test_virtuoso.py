@@ -41,6 +41,7 @@ from test_queries import (
     fixture_params,
     query_store_path,
 )
+from test_remote import cli
 from test_server_process import Server, free_port, start, stop
 
 ROOT = Path(__file__).parents[1]
@@ -205,17 +206,6 @@ def test_load_and_serve_over_virtuoso(virtuoso: str, nquads: bytes, tmp_path: Pa
         assert front.request("GET", "/")[0] == 200
     finally:
         stop(front)
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nomengraph.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-    )
 
 
 # -- digest authentication (/sparql-auth) -----------------------------------------------------

@@ -20,7 +20,6 @@ from nomengraph.cards import CardError
 from nomengraph.convert import (
     Converted,
     convert,
-    dataset_quads,
     export,
     graph_ox_quads,
     to_dataset,
@@ -59,13 +58,6 @@ class BuildResult:
             "timings: " + ", ".join(f"{stage} {secs:.1f} s" for stage, secs in self.seconds.items())
         )
         return "\n".join(lines)
-
-
-def _nquads(dataset) -> bytes:
-    """The dataset as N-Quads, sorted (the form of the export file)."""
-    from nomengraph.convert import _sorted_nquads
-
-    return "".join(f"{line}\n" for line in _sorted_nquads(dataset_quads(dataset))).encode("utf-8")
 
 
 def store_quads(converted: Converted, linked: dict[str, Graph] | None = None) -> list[ox.Quad]:

@@ -730,15 +730,7 @@ def iter_quads(
     summaries: dict[str, GraphSummary] = defaultdict(GraphSummary)
     seen: dict[str, set[bytes]] = defaultdict(set)
     digest = Digest()
-    iri_terms: dict[URIRef, ox.NamedNode] = {}  # IRIs recur (predicates, classes): convert once
-
-    def term(node: Node) -> ox.NamedNode | ox.Literal:
-        if isinstance(node, URIRef):
-            found = iri_terms.get(node)
-            if found is None:
-                found = iri_terms[node] = to_oxigraph_term(node)
-            return found
-        return to_oxigraph_term(node)
+    term = _TermConverter()
 
     def quads(name: str, triples: Iterable[Triple], describe: bool = True) -> Iterator[ox.Quad]:
         target = ox.NamedNode(iris.graph(name))
@@ -792,13 +784,6 @@ def convert(
     return Converted(dict(sorted(graphs.items())), quads)
 
 
-def convert_graphs(
-    cards_dir: Path, ontology: Path | None = ONTOLOGY_FILE
-) -> dict[str, set[Triple]]:
-    """The whole dataset as plain data: ``{graph name: set of triples}``."""
-    return convert(cards_dir, ontology).graphs
-
-
 def to_dataset(graphs: dict[str, set[Triple]]) -> Dataset:
     """An rdflib Dataset of these graphs (what pyshacl validates)."""
     ds = Dataset()
@@ -810,7 +795,7 @@ def to_dataset(graphs: dict[str, set[Triple]]) -> Dataset:
 
 def convert_all(cards_dir: Path, ontology: Path | None = ONTOLOGY_FILE) -> Dataset:
     """The whole dataset: one named graph per edition, ``ecf``, ``ontology`` and ``metadata``."""
-    return to_dataset(convert_graphs(cards_dir, ontology))
+    return to_dataset(convert(cards_dir, ontology).graphs)
 
 
 def dataset_quads(ds: Dataset) -> Iterator[Quad]:
@@ -839,38 +824,46 @@ def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.Literal:
 
 def ox_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
     """rdflib quads (subject, predicate, object, graph IRI) as pyoxigraph quads, in their order."""
-    for s, p, o, g in quads:
-        yield ox.Quad(
-            to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(str(g))
-        )
+    for quad in quads:
+        yield _rdflib_quad(quad)
+
+
+def _rdflib_quad(quad: Quad) -> ox.Quad:
+    s, p, o, g = quad
+    return ox.Quad(
+        to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(str(g))
+    )
 
 
 def graph_ox_quads(graph: Graph, name: str) -> Iterator[ox.Quad]:
     """The triples of an rdflib graph as pyoxigraph quads in the named graph ``name``."""
     target = ox.NamedNode(iris.graph(name))
-    iri_terms: dict[URIRef, ox.NamedNode] = {}  # IRIs recur: convert each once
-
-    def term(node: Node) -> ox.NamedNode | ox.Literal:
-        if isinstance(node, URIRef):
-            found = iri_terms.get(node)
-            if found is None:
-                found = iri_terms[node] = ox.NamedNode(str(node))
-            return found
-        return to_oxigraph_term(node)
-
+    term = _TermConverter()
     for s, p, o in graph:
         yield ox.Quad(term(s), term(p), term(o), target)
 
 
+class _TermConverter:
+    """:func:`to_oxigraph_term`, converting each IRI once (IRIs recur: predicates, classes,
+    shared subjects); literals, mostly distinct, are converted each time."""
+
+    def __init__(self) -> None:
+        self.iris: dict[URIRef, ox.NamedNode] = {}
+
+    def __call__(self, node: Node) -> ox.NamedNode | ox.Literal:
+        if isinstance(node, URIRef):
+            found = self.iris.get(node)
+            if found is None:
+                found = self.iris[node] = ox.NamedNode(str(node))
+            return found
+        return to_oxigraph_term(node)
+
+
 def _ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
     """Quads as pyoxigraph quads, sorted by their N-Quads form (a stable, total order)."""
-    out = [q if isinstance(q, ox.Quad) else next(ox_quads([q])) for q in quads]
+    out = [q if isinstance(q, ox.Quad) else _rdflib_quad(q) for q in quads]
     out.sort(key=str)
     return out
-
-
-def _sorted_nquads(quads: Iterable[Quad]) -> list[str]:
-    return [f"{q} ." for q in _ox_quads(quads)]
 
 
 def oxigraph_store(dataset: Dataset) -> ox.Store:
