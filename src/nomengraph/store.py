@@ -15,23 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 
 
 class StoreError(RuntimeError):
     """The store cannot be opened, built or queried; the message says which and why."""
-
-
-class GraphStore(Protocol):
-    """What the pipeline needs from a store (embedded or remote)."""
-
-    def query(self, sparql: str) -> object: ...
-
-    def named_graphs(self) -> list[str]: ...
-
-    def count(self, graph: str | None = None) -> int: ...
 
 
 @dataclass

@@ -23,9 +23,6 @@ _NAME_CHAR = re.compile(r"[\w\-.:%\\\u00b7]", re.UNICODE)
 _STRINGS = ('"""', "'''", '"', "'")
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_WORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
 
 
 @dataclass
