@@ -1,24 +1,45 @@
-"""Configuration in one object: defaults < NOMENGRAPH_* environment < command-line flags."""
+"""Configuration in one object: defaults < NOMENGRAPH_* environment < command-line flags.
+
+:meth:`Settings.load` checks every value it is given: a value a setting cannot take is a
+:class:`SettingsError` naming the setting and the value (the command prints it and exits 2).
+"""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from nomengraph import resources
+
+
+class SettingsError(ValueError):
+    """A setting has a value it cannot take.
+
+    ``setting`` is the field name, ``source`` where the value came from (``NOMENGRAPH_PORT``
+    for the environment, the field name for a flag or an argument), ``value`` the value as given.
+    """
+
+    def __init__(self, setting: str, source: str, value: object, reason: str) -> None:
+        self.setting, self.source, self.value, self.reason = setting, source, value, reason
+        super().__init__(f"{source}={value!r}: {reason}")
+
 
 @dataclass(frozen=True)
 class Settings:
-    """Where nomengraph reads and writes. Paths are relative to the working directory."""
+    """Where nomengraph reads and writes. The reference data (cards, mappings) defaults to the
+    files shipped in the package (:mod:`nomengraph.resources`); outputs (store, exports) and the
+    extraction's sources are relative to the working directory."""
 
     sources: Path = Path("sources")
-    cards: Path = Path("cards")
+    cards: Path = resources.CARDS  # the reference nomenclatures; extract writes here by default
     corrections: Path = Path("sources/corrections.yaml")
     store: Path | str = Path("store")  # a folder, ``oxigraph:FOLDER``, or an http(s) endpoint URL
     exports: Path = Path("dist")
-    mappings: Path = Path("mappings")
+    mappings: Path = resources.MAPPINGS
     esco: Path | None = None  # ESCO CSV export folder, loaded into graph/esco when given
     rome: Path | None = None  # ROME v4 CSV folder, loaded into graph/rome when given
     host: str = "127.0.0.1"
@@ -30,7 +51,7 @@ class Settings:
     max_request_line: int = 16_384  # bytes of request line (URL); longer gets 414 (POST instead)
     header_timeout: float = 10.0  # seconds to receive the request line and headers
     body_timeout: float = 10.0  # seconds to receive the whole request body
-    per_client: int = 2  # requests one client (IP address) may have in progress; more get 429
+    per_client: int = 16  # requests one client (IP address) may have in progress; more get 429
     queue_size: int = 32  # requests waiting for a query worker; more get 503
     queue_wait: float = 5.0  # seconds a request may wait for a query worker; then 503
     memory_limit: int = 1 << 30  # bytes a query may allocate beyond the store; then stopped (400)
@@ -58,35 +79,91 @@ class Settings:
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from defaults, then ``NOMENGRAPH_<FIELD>`` variables, then overrides.
 
-        Overrides whose value is ``None`` (a flag not given) are ignored.
+        Overrides whose value is ``None`` (a flag not given) are ignored. Every value is
+        converted and checked: SettingsError names the first one that does not fit.
         """
         environ = os.environ if environ is None else environ
+        names = {f.name for f in fields(cls)}
         values: dict[str, Any] = {}
         for f in fields(cls):
-            env = environ.get(f"NOMENGRAPH_{f.name.upper()}")
+            variable = f"NOMENGRAPH_{f.name.upper()}"
+            env = environ.get(variable)
             if env:
-                values[f.name] = env if f.name == "store" else _convert(f.type, env)
+                values[f.name] = _checked(cls, f.name, variable, env)
         for name, value in overrides.items():
             if value is not None:
-                if name not in {f.name for f in fields(cls)}:
+                if name not in names:
                     raise TypeError(f"unknown setting {name!r}")
-                values[name] = value
-        return replace(cls(), **{k: _convert_value(cls, k, v) for k, v in values.items()})
+                values[name] = _checked(cls, name, name, value)
+        return replace(cls(), **values)
+
+
+# The smallest value of a number setting (0 when not listed); None: any finite number.
+_MINIMUM: dict[str, float] = {"port": 1, "workers": 1, "max_rows": 1}
+_POSITIVE = {"query_timeout", "header_timeout", "body_timeout", "store_timeout"}
+_MAXIMUM: dict[str, float] = {"port": 65535}
+_CHOICES: dict[str, tuple[str, ...]] = {"store_auth": ("basic", "digest")}
+
+
+def _checked(cls: type, name: str, source: str, value: Any) -> Any:
+    """``value`` converted to the type of setting ``name`` and checked; SettingsError if not."""
+    if name == "store":
+        if isinstance(value, str) and not value.strip():
+            raise SettingsError(name, source, value, "empty: give a store folder or a URL")
+        return store_value(value)
+    ftype = next(f.type for f in fields(cls) if f.name == name)
+    try:
+        converted = _convert(ftype, value) if isinstance(value, str) else value
+    except ValueError as exc:
+        raise SettingsError(name, source, value, str(exc)) from None
+    reason = _problem(name, converted)
+    if reason:
+        raise SettingsError(name, source, value, reason)
+    return converted
+
+
+def _problem(name: str, value: Any) -> str | None:
+    """Why ``value`` does not fit setting ``name``, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return "not a finite number"
+        low, high = _MINIMUM.get(name, 0), _MAXIMUM.get(name)
+        if name in _POSITIVE and value <= 0:
+            return "must be more than 0 (seconds)"
+        if value < low or (high is not None and value > high):
+            return f"must be {low} to {high}" if high is not None else f"must be {low} or more"
+        return None
+    if name in _CHOICES and value not in _CHOICES[name]:
+        return f"must be one of {', '.join(_CHOICES[name])}"
+    if name == "host" and not str(value).strip():
+        return "empty: give an address such as 127.0.0.1"
+    return None
 
 
 def _convert(type_name: Any, raw: str) -> Any:
+    text = raw.strip()
     if type_name in (Path, "Path") or "Path" in str(type_name):
+        if not text:
+            raise ValueError("empty: give a path")
         return Path(raw)
     if type_name in (int, "int"):
-        return int(raw)
+        try:
+            return int(text.replace("_", ""))
+        except ValueError:
+            raise ValueError("not a whole number") from None
     if type_name in (float, "float"):
-        return float(raw)
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError("not a number") from None
     if type_name in (bool, "bool"):
-        if raw.strip().lower() in ("1", "true", "yes", "on"):
+        if text.lower() in ("1", "true", "yes", "on"):
             return True
-        if raw.strip().lower() in ("0", "false", "no", "off", ""):
+        if text.lower() in ("0", "false", "no", "off", ""):
             return False
-        raise ValueError(f"not a boolean: {raw!r}")
+        raise ValueError("not a boolean (true/false, yes/no, on/off, 1/0)")
     return raw
 
 
@@ -97,10 +174,3 @@ def store_value(raw: str | Path) -> Path | str:
     if raw.lower().startswith(("http://", "https://")):
         return raw
     return Path(raw.removeprefix("oxigraph:"))
-
-
-def _convert_value(cls: type, name: str, value: Any) -> Any:
-    if name == "store":
-        return store_value(value)
-    ftype = next(f.type for f in fields(cls) if f.name == name)
-    return _convert(ftype, value) if isinstance(value, str) else value

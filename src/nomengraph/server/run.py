@@ -1,69 +1,73 @@
-"""``nomengraph serve``: the endpoint under gunicorn, a production WSGI server.
+"""``nomengraph serve``: the endpoint under granian, a Rust HTTP server, with the RSGI front.
 
-Read-only (the default): ``settings.workers`` sync gunicorn workers, each a process with its own
-Flask app and one query worker process holding the store (an in-memory copy when
-``settings.in_memory``). A sync worker handles one request at a time, so a slow query occupies one
-worker while the others keep answering; the query is killed at its time limit.
+granian reads connections, request lines and headers in Rust, with a header read timeout and a
+bounded buffer, so a slow or hostile client holds no Python thread; the front
+(:mod:`nomengraph.server.front`) then reads the body with a deadline, answers from its cache or
+admits the request (per-client limit, bounded queue) and runs the Flask app in a pool of
+``settings.workers`` threads, one per query worker process (:mod:`nomengraph.server.executor`).
 
-With an update token: one gunicorn worker (threaded) and one query worker that opens the on-disk
-store read-write, so that every query sees every update (RocksDB lets one process write).
+One server process holds the admission state, the cache and the query workers; the query
+workers run the queries in parallel (each a process, killed at the time limit). The settings
+reach that process through ``NOMENGRAPH_*`` variables, the same way as from a shell.
+
+With an update token the store is opened read-write by one query worker (RocksDB lets one
+process write), so that every query sees every update; answers are then not cached.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import fields
 from pathlib import Path
-from typing import Any
-
-from gunicorn.app.base import BaseApplication
 
 from nomengraph.settings import Settings
 
 EXIT_ERROR = 2
+HEADER_ALLOWANCE = 48 * 1024  # bytes of headers granian buffers beside the request line
 
 
-class EndpointApplication(BaseApplication):
-    """gunicorn's application API: options from Settings, the app from create_app."""
-
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
-        self.settings = settings
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if key in self.cfg.settings and value is not None:
-                self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        from nomengraph.server import create_app
-
-        return create_app(self.settings, processes=1)
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """``NOMENGRAPH_*`` variables that make ``Settings.load()`` give back ``settings``."""
+    env: dict[str, str] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        else:
+            text = os.fspath(value) if isinstance(value, Path) else str(value)
+        env[f"NOMENGRAPH_{f.name.upper()}"] = text
+    return env
 
 
-def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    """The gunicorn configuration for ``settings``."""
-    options: dict[str, Any] = {
-        "bind": f"[{settings.host}]:{settings.port}"
-        if ":" in settings.host
-        else f"{settings.host}:{settings.port}",
-        "workers": max(1, settings.workers),
-        "worker_class": "sync",
-        # The query worker is killed at query_timeout; gunicorn's own watchdog comes later.
-        "timeout": int(settings.query_timeout) + 30,
-        "graceful_timeout": 10,
-        "keepalive": 2,
-        # Long GET queries are checked against max_request_bytes by the app (413), not here.
-        "limit_request_line": 0,
-        "accesslog": "-",
-        "errorlog": "-",
-        "proc_name": "nomengraph-serve",
-        "preload_app": False,
-    }
-    if settings.update_token:
-        # One writer process; threads keep /healthz and pages answering while a query runs.
-        options.update(workers=1, worker_class="gthread", threads=max(4, 2 * settings.workers))
-    return options
+def granian_server(settings: Settings) -> object:
+    """The granian server for ``settings`` (not started)."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+
+    http1 = HTTP1Settings(
+        header_read_timeout=max(1, int(settings.header_timeout * 1000)),
+        keep_alive=True,
+        max_buffer_size=max(8192, settings.max_request_line + HEADER_ALLOWANCE),
+    )
+    return Granian(
+        "nomengraph.server.front:create_front",
+        factory=True,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.RSGI,
+        workers=1,
+        http="1",
+        http1_settings=http1,
+        websockets=False,
+        backlog=1024,
+        respawn_failed_workers=True,
+        log_access=False,
+        workers_kill_timeout=10,
+    )
 
 
 def check_store(settings: Settings) -> str | None:
@@ -106,12 +110,14 @@ def run_server(settings: Settings) -> int:
     mode = "read-write (SPARQL Update enabled)" if settings.update_token else "read-only"
     print(
         f"nomengraph: serving {_where(settings)} {mode} on http://{settings.host}:{settings.port}"
-        f"/sparql (query timeout {settings.query_timeout:g} s, max rows {settings.max_rows})",
+        f"/sparql (query timeout {settings.query_timeout:g} s, max rows {settings.max_rows}, "
+        f"{settings.workers} query workers, {settings.per_client} requests per client)",
         file=sys.stderr,
         flush=True,
     )
+    os.environ.update(settings_environment(settings))
     try:
-        EndpointApplication(settings, gunicorn_options(settings)).run()
+        granian_server(settings).serve()  # type: ignore[attr-defined]
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0

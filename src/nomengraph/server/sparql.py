@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import time
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -19,7 +20,8 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from nomengraph.server import get_executor, get_settings
-from nomengraph.server.executor import QueryError
+from nomengraph.server.executor import QueryError, QueryTimeout
+from nomengraph.server.front import DEADLINE_KEY
 from nomengraph.server.lexer import add_using
 from nomengraph.server.negotiation import GRAPH_TYPES, NegotiationError, negotiate
 
@@ -165,6 +167,17 @@ def _timeout(pairs: list[tuple[str, str]]) -> float | None:
     return value
 
 
+def _remaining(timeout: float | None) -> float | None:
+    """The query's time limit, counted from the request's arrival when the front gave it."""
+    deadline = request.environ.get(DEADLINE_KEY)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0.01:
+        raise QueryTimeout("the request waited its whole time limit for a query worker")
+    return left if timeout is None else min(timeout, left)
+
+
 # -- the endpoint ---------------------------------------------------------------------------
 
 
@@ -216,7 +229,7 @@ def sparql() -> Response:
         raise ProtocolError(400, "give either query or update, not both")
     if query is None and update is None:
         raise ProtocolError(400, "missing query (or update) parameter")
-    timeout = _timeout(pairs)
+    timeout = _remaining(_timeout(pairs))
     if update is not None:
         return _update(update, pairs, timeout)
     assert query is not None
