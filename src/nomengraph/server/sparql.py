@@ -233,15 +233,24 @@ def sparql() -> Response:
     if update is not None:
         return _update(update, pairs, timeout)
     assert query is not None
-    result = get_executor().run(
-        query,
-        accept=request.headers.get("Accept"),
-        default_graph_uris=_graph_uris(pairs, "default-graph-uri"),
-        named_graph_uris=_graph_uris(pairs, "named-graph-uri"),
-        timeout=timeout,
-        format=_one(pairs, "format"),
-        base_iri=request.base_url,
-    )
+    try:
+        result = get_executor().run(
+            query,
+            accept=request.headers.get("Accept"),
+            default_graph_uris=_graph_uris(pairs, "default-graph-uri"),
+            named_graph_uris=_graph_uris(pairs, "named-graph-uri"),
+            timeout=timeout,
+            format=_one(pairs, "format"),
+            base_iri=request.base_url,
+        )
+    except QueryTimeout as exc:
+        if request.environ.get(DEADLINE_KEY) is None:
+            raise
+        limit = min(settings.query_timeout, _timeout(pairs) or settings.query_timeout)
+        raise QueryTimeout(
+            f"the query was stopped after {limit:g} s (its time limit, counted from the "
+            "request's arrival); make it more selective or add a LIMIT"
+        ) from exc
     response = Response(result.body, 200, content_type=_content_type(result.media_type))
     response.headers["Vary"] = "Accept"
     response.headers["X-Result-Rows"] = str(result.rows)
