@@ -1,13 +1,18 @@
 """Content negotiation: the result formats the endpoint produces, chosen from Accept or format=.
 
-The Accept header is parsed for real (q-values, ``type/*`` and ``*/*`` wildcards, the most
-specific range wins for each offer, ``q=0`` refuses). Ties go to the server's order, whose first
-entry is the default: SPARQL results JSON for SELECT and ASK, Turtle for CONSTRUCT and DESCRIBE.
+The Accept header is parsed by werkzeug (q-values, ``type/*`` and ``*/*`` wildcards, the most
+specific range wins for each offer, ``q=0`` refuses); media types and their aliases
+(``application/json``, ``text/xml``...) are mapped to formats by pyoxigraph
+(``QueryResultsFormat.from_media_type``, ``RdfFormat.from_media_type``), in one place:
+:func:`results_format` and :func:`rdf_format`. Ties go to the server's order, whose first entry
+is the default: SPARQL results JSON for SELECT and ASK, Turtle for CONSTRUCT and DESCRIBE.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 SELECT_TYPES = (
     "application/sparql-results+json",
@@ -42,16 +47,36 @@ FORMAT_NAMES = {
     "rdf": "application/rdf+xml",
     "rdf/xml": "application/rdf+xml",
 }
-ALIASES = {
-    "application/json": {"select": "application/sparql-results+json"},
-    "application/xml": {
-        "select": "application/sparql-results+xml",
-        "graph": "application/rdf+xml",
-    },
-    "text/xml": {"select": "application/sparql-results+xml", "graph": "application/rdf+xml"},
-    "application/x-turtle": {"graph": "text/turtle"},
-    "text/plain": {"graph": "application/n-triples"},
-}
+# Media types that stand for one of the offers above (pyoxigraph knows which).
+SELECT_ALIASES = ("application/json", "application/xml", "text/xml")
+GRAPH_ALIASES = (
+    "application/x-turtle",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+    "application/json",
+)
+
+
+def results_format(media_type: str) -> ox.QueryResultsFormat:
+    """The pyoxigraph results format of a media type (or alias); ValueError when none."""
+    fmt = ox.QueryResultsFormat.from_media_type(media_type)
+    if fmt is None:
+        raise ValueError(f"no SPARQL results format for {media_type!r}")
+    return fmt
+
+
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    """The pyoxigraph RDF format of a media type (or alias); ValueError when none."""
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise ValueError(f"no RDF format for {media_type!r}")
+    return fmt
+
+
+def _canonical(media_type: str, family: str) -> str:
+    fmt = rdf_format(media_type) if family == "graph" else results_format(media_type)
+    return fmt.media_type.split(";", 1)[0]
 
 
 class NegotiationError(ValueError):
@@ -62,51 +87,11 @@ class NegotiationError(ValueError):
         self.bad_request = bad_request
 
 
-@dataclass(frozen=True)
-class MediaRange:
-    type: str
-    subtype: str
-    q: float
-
-    def specificity(self, media_type: str) -> int:
-        """-1 when this range does not match ``media_type``, else 0 (*/*), 1 (type/*), 2."""
-        t, _, s = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != t:
-            return -1
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == s else -1
-
-
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """Parse an Accept header; malformed entries are skipped, a missing header means */*."""
+def parse_accept(header: str | None) -> MIMEAccept:
+    """An Accept header parsed by werkzeug; a missing or empty header means */*."""
     if not header or not header.strip():
-        return [MediaRange("*", "*", 1.0)]
-    ranges = []
-    for part in header.split(","):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        if "/" not in media:
-            if media == "*":
-                media = "*/*"
-            else:
-                continue
-        t, _, s = media.partition("/")
-        if not t or not s or (t == "*" and s != "*"):
-            continue
-        q = 1.0
-        for param in pieces[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value.strip())
-                except ValueError:
-                    q = 0.0
-                q = min(max(q, 0.0), 1.0)
-        ranges.append(MediaRange(t, s, q))
-    return ranges
+        header = "*/*"
+    return parse_accept_header(header, MIMEAccept)
 
 
 def offers_for(kind: str) -> tuple[str, ...]:
@@ -127,7 +112,12 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
     family = _family(kind)
     if format_param:
         name = format_param.strip().lower()
-        wanted = FORMAT_NAMES.get(name) or ALIASES.get(name, {}).get(family) or name
+        wanted = FORMAT_NAMES.get(name) or name
+        if wanted not in FORMAT_NAMES.values() and "/" in wanted:
+            try:
+                wanted = _canonical(wanted, family)
+            except ValueError:
+                pass
         if wanted not in FORMAT_NAMES.values():
             raise NegotiationError(
                 f"unknown format {format_param!r}; use one of: "
@@ -140,26 +130,14 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
                 f"available: {', '.join(offers)}"
             )
         return wanted
-    ranges = parse_accept(accept)
-    # Aliases (application/json...) stand for the canonical type they name.
-    expanded: list[tuple[MediaRange, str | None]] = []
-    for r in ranges:
-        alias = ALIASES.get(f"{r.type}/{r.subtype}", {}).get(family)
-        expanded.append((r, alias))
-    best: tuple[float, int, str] | None = None
-    for position, offer in enumerate(offers):
-        spec, q = -1, 0.0
-        for r, alias in expanded:
-            s = 2 if alias == offer else r.specificity(offer)
-            if s > spec or (s == spec and r.q > q):
-                spec, q = s, r.q
-        if spec >= 0 and q > 0:
-            key = (q, -position, offer)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    if best is None:
-        raise NegotiationError(
-            f"none of the accepted media types ({accept}) can be produced for a "
-            f"{kind.upper()} query; available: {', '.join(offers)}"
-        )
-    return best[2]
+    aliases = GRAPH_ALIASES if family == "graph" else SELECT_ALIASES
+    candidates = [*offers, *aliases]
+    best = parse_accept(accept).best_match(candidates)
+    if best is not None:
+        canonical = best if best in offers else _canonical(best, family)
+        if canonical in offers:
+            return canonical
+    raise NegotiationError(
+        f"none of the accepted media types ({accept}) can be produced for a "
+        f"{kind.upper()} query; available: {', '.join(offers)}"
+    )

@@ -23,7 +23,7 @@ from nomengraph.server import get_executor, get_settings
 from nomengraph.server.executor import QueryError, QueryTimeout
 from nomengraph.server.front import DEADLINE_KEY
 from nomengraph.server.lexer import add_using
-from nomengraph.server.negotiation import GRAPH_TYPES, NegotiationError, negotiate
+from nomengraph.server.negotiation import GRAPH_TYPES, NegotiationError, negotiate, rdf_format
 
 bp = Blueprint("sparql", __name__)
 
@@ -350,14 +350,8 @@ def service_description() -> Response:
             ox.Triple(graph, n(RDF_TYPE), n(SD + "Graph")),
             ox.Triple(graph, n(VOID + "triples"), count(size)),
         ]
-    formats = {
-        "text/turtle": ox.RdfFormat.TURTLE,
-        "application/n-triples": ox.RdfFormat.N_TRIPLES,
-        "application/ld+json": ox.RdfFormat.JSON_LD,
-        "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    }
     prefixes = {"sd": SD, "void": VOID} if media == "text/turtle" else None
-    body = ox.serialize(triples, format=formats[media], prefixes=prefixes)
+    body = ox.serialize(triples, format=rdf_format(media), prefixes=prefixes)
     response = Response(body, 200, content_type=_content_type(media))
     response.headers["Vary"] = "Accept"
     return response
