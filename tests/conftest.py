@@ -1,16 +1,15 @@
-"""Shared fixtures: small and whole-graph stores built once per test session."""
+"""Shared fixtures: a small store built once per test session."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[1]
-CARDS = ROOT / "cards"
+from nomengraph import resources
+
+CARDS = resources.CARDS
 SMALL_JOBS = ("2.6", "5.1", "8.3")  # three CIGREF 2018 jobs (with the e-CF data)
 
 
@@ -33,20 +32,19 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "store"
 
 
-@pytest.fixture(scope="session")
-def full_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's whole graph in an on-disk store (``nomengraph build``, about 25 s).
-
-    Built at most once per session, only when a test asks for it. Read-only, as small_store.
-    """
-    root = tmp_path_factory.mktemp("full-store")
-    out = subprocess.run(
-        [sys.executable, "-m", "nomengraph.cli", "build", "--store", str(root / "store")]
-        + ["--out", str(root / "dist")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--wheel",
+        action="store_true",
+        help="also run the tests marked 'wheel': build the wheel, install it in a fresh virtual "
+        "environment and run the commands from an empty folder (CI does; a few minutes)",
     )
-    assert out.returncode == 0, out.stderr + out.stdout
-    return root / "store"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--wheel"):
+        return
+    skip = pytest.mark.skip(reason="the wheel smoke test runs with --wheel (CI runs it)")
+    for item in items:
+        if "wheel" in item.keywords:
+            item.add_marker(skip)

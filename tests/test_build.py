@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nomengraph import iris
+from nomengraph import iris, resources
 from nomengraph.build import BuildError, run_build, store_stats
 from nomengraph.store import OxigraphStore, StoreError, build_store
 from test_remote import cli
 
 ROOT = Path(__file__).parents[1]
-CARDS = ROOT / "cards"
+CARDS = resources.CARDS
 
 
 @pytest.fixture(scope="module")

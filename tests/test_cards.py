@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from nomengraph import resources
 from nomengraph.cards import (
     CARD_SCHEMA,
     ECF_SCHEMA,
@@ -170,7 +171,7 @@ def test_fast_schema_check_agrees_with_jsonschema_on_every_single_field_change(s
 def test_fast_schema_check_accepts_every_real_card_and_data_file():
     from nomengraph.cards import MATRIX_SCHEMA, _fast_validator, parse_data
 
-    cards = Path(__file__).parents[1] / "cards"
+    cards = resources.CARDS
     for path in sorted(cards.rglob("*.yaml")):
         data = parse_data(path.read_text(encoding="utf-8"), str(path))
         schema = {"ecf": ECF_SCHEMA, "matrix": MATRIX_SCHEMA}.get(path.parent.name, CARD_SCHEMA)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from nomengraph import resources
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "cards"
@@ -81,7 +85,7 @@ def test_check_reports_each_problem_with_file_line_and_field(tmp_path):
 
 def test_check_accepts_valid_cards_and_the_committed_dataset():
     assert run("check", str(FIXTURES / "valid")).returncode == 0
-    out = run("check", str(ROOT / "cards" / "cigref-2018"))
+    out = run("check", str(resources.CARDS / "cigref-2018"))
     assert out.returncode == 0, out.stdout
     assert b"50 card(s) conform" in out.stdout
 
@@ -128,3 +132,83 @@ def test_extract_error_exits_2_and_keeps_previous_cards(tmp_path):
     assert b"cigref-2018-nomenclature.txt" in out.stderr
     assert b"left unchanged" in out.stderr
     assert (tmp_path / "cards" / "keep.yaml").read_text() == "x: 1\n"
+
+
+# Commands that fail well: a bad setting, a busy port, a value naming nothing, the store message
+
+
+def test_a_bad_setting_is_one_line_naming_it_and_exit_2(tmp_path):
+    env = {**os.environ, "NOMENGRAPH_PORT": "abc"}
+    out = subprocess.run(
+        [sys.executable, "-m", "nomengraph.cli", "serve", "--store", str(tmp_path)],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert out.stderr.decode().splitlines() == [
+        "nomengraph: error: bad setting NOMENGRAPH_PORT='abc': not a whole number"
+    ]
+    out = run("serve", "--store", str(tmp_path), "--port", "0")
+    assert out.returncode == 2
+    assert out.stderr.decode().splitlines() == [
+        "nomengraph: error: bad value for --port: 0: must be 1 to 65535"
+    ]
+
+
+def test_serve_on_a_busy_port_exits_2_before_announcing_anything(small_store):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        out = run("serve", "--store", str(small_store), "--port", str(port), "--workers", "1")
+    assert out.returncode == 2
+    err = out.stderr.decode()
+    assert err.splitlines() == [
+        f"nomengraph: error: port {port} of 127.0.0.1 is already in use (another server?); "
+        "choose another one with --port or NOMENGRAPH_PORT"
+    ]
+    assert "serving" not in err
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "closest"),
+    [
+        ("job-profile", "job=cigref-2018/99.9", "cigref-2018/8.3 ("),
+        ("job-profile", "job=sic/2.6", "cigref-2018/2.6 ("),
+        ("jobs-needing-competence", "competence=E.88", "E.8 (Information Security Management)"),
+        ("competence-usage", "edition=cigref-2019", "cigref-2018"),
+    ],
+)
+def test_a_query_value_naming_nothing_exits_2_with_the_closest(small_store, query, param, closest):
+    out = run("query", query, "--param", param, "--store", str(small_store))
+    assert out.returncode == 2, out.stdout
+    err = out.stderr.decode()
+    name, _, value = param.partition("=")
+    assert err.startswith(f"nomengraph: error: parameter {name!r}: no ")
+    assert f" {value} in the store; the closest: " in err
+    assert closest in err
+    assert len(err.splitlines()) == 1 and out.stdout == b""
+
+
+def test_a_query_value_the_store_holds_runs(small_store):
+    out = run("query", "job-profile", "--param", "job=cigref-2018/2.6", "--store", str(small_store))
+    assert out.returncode == 0, out.stderr
+    assert b"Product Owner" in out.stdout
+
+
+def test_build_speaks_of_a_previous_store_only_when_there_was_one(small_store, tmp_path):
+    bad = tmp_path / "cards"
+    (bad / "acme").mkdir(parents=True)
+    shutil.copy(FIXTURES / "invalid" / "missing-title.yaml", bad / "acme" / "1.1.yaml")
+    fresh = tmp_path / "fresh"
+    out = run("build", "--cards", str(bad), "--store", str(fresh), "--out", str(tmp_path / "d"))
+    assert out.returncode == 2
+    assert b"previous store" not in out.stderr
+    assert f"No store was written at {fresh}.".encode() in out.stderr
+    assert not fresh.exists()
+    kept = tmp_path / "kept"
+    shutil.copytree(small_store, kept)
+    out = run("build", "--cards", str(bad), "--store", str(kept), "--out", str(tmp_path / "d"))
+    assert out.returncode == 2
+    assert f"The previous store at {kept} was left as it was.".encode() in out.stderr

@@ -13,7 +13,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
 
-from nomengraph import iris
+from nomengraph import iris, resources
 from nomengraph.convert import (
     EXPORT_FILES,
     convert_all,
@@ -29,7 +29,7 @@ from nomengraph.vocab import DCTERMS, NG, PROV, RDF, SKOS, VOID, XSD
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "expected.trig").is_file())
-CARDS = ROOT / "cards"
+CARDS = resources.CARDS
 REAL = all((CARDS / name).is_dir() for name in ("cigref-2010", "cigref-2018", "sic", "ecf"))
 EVERY_FIELD = ROOT / "tests" / "fixtures" / "cards" / "valid" / "every-field.yaml"
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from nomengraph import resources
 from nomengraph.cards import ECF_SCHEMA, load_cards, load_data_file
 from nomengraph.extract import ExtractError, run_extract
 from nomengraph.repair import STRONG
 
 ROOT = Path(__file__).parents[1]
 SOURCES = ROOT / "sources"
-CARDS = ROOT / "cards"
+CARDS = resources.CARDS
 CORRECTIONS = SOURCES / "corrections.yaml"
 
 

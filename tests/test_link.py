@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from nomengraph import iris, link
+from nomengraph import iris, link, resources
 from nomengraph.cli import main
 from nomengraph.vocab import NG, OWL, RDF, SKOS
 
@@ -135,7 +135,7 @@ def test_mappings_graph_gives_skos_triples_and_mapping_nodes(tmp_path: Path) -> 
 
 
 def test_project_mappings_graph() -> None:
-    g = link.mappings_graph(ROOT / "mappings")
+    g = link.mappings_graph(resources.MAPPINGS)
     scientist = URIRef(iris.job("cigref-2018", "8.1"))
     esco = URIRef("http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30")
     assert (scientist, SKOS.exactMatch, esco) in g
@@ -180,7 +180,7 @@ def test_evaluate_oracle_and_crosswalk() -> None:
 
 
 def test_cli_link_check_and_propose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["link", "check", "--mappings", str(ROOT / "mappings")]) == 0
+    assert main(["link", "check", "--mappings", str(resources.MAPPINGS)]) == 0
     assert "cigref-2018-esco" in capsys.readouterr().out
     out = tmp_path / "candidates.sssom.tsv"
     code = main(["link", "propose", "--edition", "sic", "--esco", str(FIXTURES / "esco"),

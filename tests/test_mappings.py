@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from nomengraph import iris, link
+from nomengraph import iris, link, resources
 
 ROOT = Path(__file__).resolve().parents[1]
-MAPPINGS = ROOT / "mappings"
-CARDS = ROOT / "cards"
+MAPPINGS = resources.MAPPINGS
+CARDS = resources.CARDS
 VOCAB_USED = ROOT / "tests" / "fixtures" / "link" / "vocab-used.tsv"
 
 JOB_SETS = {

@@ -13,12 +13,13 @@ import pytest
 import rdflib
 import yaml
 
+from nomengraph import resources
 from nomengraph.build import run_build
 from nomengraph.server import create_app
 from nomengraph.server.pages import read_examples, valid_rest
 
 ROOT = Path(__file__).parents[1]
-CARDS = ROOT / "cards"
+CARDS = resources.CARDS
 SERVER = ROOT / "src" / "nomengraph" / "server"
 ID = "https://w3id.org/nomengraph/id/"
 XSS = "<script>alert('pwned')</script>"

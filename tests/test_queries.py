@@ -24,6 +24,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
+from nomengraph import resources
 from nomengraph.build import run_build
 from nomengraph.cli import main
 from nomengraph.query import (
@@ -42,8 +43,8 @@ from nomengraph.query import (
 from nomengraph.store import OxigraphStore
 
 ROOT = Path(__file__).parents[1]
-CARDS = ROOT / "cards"
-QUERIES = ROOT / "queries"
+CARDS = resources.CARDS
+QUERIES = resources.QUERIES
 FIXTURES = ROOT / "tests" / "fixtures" / "queries"
 ID = "https://w3id.org/nomengraph/id/"
 NAMES = sorted(p.stem for p in QUERIES.glob("*.rq"))
@@ -62,7 +63,7 @@ def query_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = run_build(
             CARDS,
             path,
-            mappings_dir=ROOT / "mappings",
+            mappings_dir=resources.MAPPINGS,
             esco_dir=ROOT / "tests" / "fixtures" / "esco" / "v1.2.0",
             rome_dir=ROOT / "tests" / "fixtures" / "rome",
         )
@@ -328,7 +329,7 @@ def fixture(name: str) -> dict:
 
 def _sssom(name: str) -> list[dict[str, str]]:
     """Rows of mappings/<name>.sssom.tsv with subject and object expanded to IRIs."""
-    text = (ROOT / "mappings" / f"{name}.sssom.tsv").read_text(encoding="utf-8")
+    text = (resources.MAPPINGS / f"{name}.sssom.tsv").read_text(encoding="utf-8")
     header = yaml.safe_load("\n".join(line[1:] for line in text.splitlines() if line[:1] == "#"))
     prefixes = header["curie_map"]
     body = "\n".join(line for line in text.splitlines() if line[:1] != "#")

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
+from nomengraph import resources
 from nomengraph.build import push_to_remote
 from nomengraph.remote import (
     RemoteStore,
@@ -251,7 +252,7 @@ def test_the_next_push_drops_the_staging_graphs_a_dead_push_left(
 
 # -- nomengraph query --store URL -----------------------------------------------------------
 
-LIBRARY = ROOT / "queries"
+LIBRARY = resources.QUERIES
 RUNS = [
     ("job-profile", {"job": "cigref-2018/2.6"}),
     ("jobs-needing-competence", {"competence": "D.11", "level": "4"}),  # FILTER on a parameter
@@ -345,8 +346,8 @@ def test_build_pushes_to_the_remote_and_serve_forwards(
 ) -> None:
     cards = tmp_path / "cards"
     (cards / "cigref-2018").mkdir(parents=True)
-    shutil.copytree(ROOT / "cards" / "ecf", cards / "ecf")
-    shutil.copy(ROOT / "cards" / "cigref-2018" / "2.6.yaml", cards / "cigref-2018")
+    shutil.copytree(resources.CARDS / "ecf", cards / "ecf")
+    shutil.copy(resources.CARDS / "cigref-2018" / "2.6.yaml", cards / "cigref-2018")
     out = cli(
         "build",
         "--store",

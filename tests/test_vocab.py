@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from nomengraph import iris
+from nomengraph import iris, resources
 from nomengraph.vocab import NG, ONTOLOGY, ONTOLOGY_FILE, OWL, RDF, RDFS
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "nomengraph"
-SHAPES = ROOT / "ontology" / "shapes"
+SHAPES = resources.SHAPES
 
 # Declared for stages that are not written yet; each needs a reason to be here.
 RESERVED = {

@@ -132,7 +132,7 @@ def run_build(
     seconds["convert"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    say("validate: SHACL shapes of ontology/shapes on the whole graph")
+    say("validate: the SHACL shapes of the package on the whole graph")
     report = map_to_cards(validate_graph(to_dataset(converted.graphs)), cards_dir)
     seconds["validate"] = time.perf_counter() - t
     if not report.conforms:

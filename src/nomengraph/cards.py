@@ -11,13 +11,14 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import jsonschema_rs
 import yaml
+
+from nomengraph import resources
 
 # libyaml's parser when PyYAML was built with it (10-20x faster); the pure-Python one otherwise.
 # Syntax errors are always reported by the pure-Python parser, whose messages are the clearer.
@@ -54,8 +55,7 @@ class CardError(ValueError):
 @cache
 def load_schema(name: str = CARD_SCHEMA) -> dict[str, Any]:
     """Return one of the published JSON Schemas shipped with the package."""
-    text = resources.files("nomengraph").joinpath("schema", name).read_text(encoding="utf-8")
-    return json.loads(text)
+    return json.loads(resources.read_text(resources.schema(name)))
 
 
 @cache

@@ -6,15 +6,22 @@ Exit codes: 0 ok, 1 data does not conform, 2 error (bad input, missing file...).
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from nomengraph import __version__
-from nomengraph.settings import Settings
+from nomengraph.exitcodes import EXIT_ERROR, EXIT_NONCONFORMING, EXIT_OK
+from nomengraph.resources import ResourceError
+from nomengraph.settings import Settings, SettingsError
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 STORE_HELP = "store folder (default: store) or remote SPARQL endpoint URL (docs/remote-store.md)"
+PACKAGED_CARDS = "default: the reference nomenclatures shipped in the package"
+CARDS_HELP = f"cards folder ({PACKAGED_CARDS})"
+# Settings whose flag is not --<name with hyphens>, for messages about a bad value.
+FLAGS = {"exports": "--out", "query_timeout": "--timeout", "in_memory": "--on-disk"}
 
 
 def _err(message: str) -> None:
@@ -23,6 +30,35 @@ def _err(message: str) -> None:
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _bad_setting(exc: SettingsError) -> str:
+    """One line naming the setting (environment variable or flag) and its bad value."""
+    if exc.source.startswith("NOMENGRAPH_"):
+        return f"bad setting {exc.source}={exc.value!r}: {exc.reason}"
+    flag = FLAGS.get(exc.setting, "--" + exc.setting.replace("_", "-"))
+    return f"bad value for {flag}: {exc.value!r}: {exc.reason}"
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """None when ``host:port`` can be listened on now, else why not (the port is busy...)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror}"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} of {host} is already in use (another server?); "
+                    "choose another one with --port or NOMENGRAPH_PORT"
+                )
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -163,6 +199,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from nomengraph.validate import run_validate
 
+    _settings(args)  # a bad setting stops here, named
     if args.cards is not None:
         import os
 
@@ -175,7 +212,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     s = _settings(args)
     remote = None
-    kept = f"the previous store at {s.store} was left as it was"
+    if (Path(s.store) / "CURRENT").exists():
+        kept = f"the previous store at {s.store} was left as it was"
+    else:
+        kept = f"no store was written at {s.store}"
     if s.remote_store is not None:
         from nomengraph.remote import RemoteStore
         from nomengraph.store import StoreError
@@ -267,8 +307,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from nomengraph.server.run import run_server
-
     s = Settings.load(
         store=args.store,
         host=args.host,
@@ -280,6 +318,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         allow_service=True if args.allow_service else None,
         in_memory=False if args.on_disk else None,
     )
+    problem = _port_problem(s.host, s.port)
+    if problem:
+        _err(problem)
+        return EXIT_ERROR
+    from nomengraph.server.run import run_server
+
     return run_server(s)
 
 
@@ -287,6 +331,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     from nomengraph.query import (
         QUERIES,
         QueryError,
+        check_values,
         format_result,
         list_queries,
         load_query,
@@ -320,9 +365,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         if settings.remote_store is not None:
             from nomengraph.remote import RemoteStore
 
-            result = run_query(RemoteStore.from_settings(settings), named, params)
+            store: object = RemoteStore.from_settings(settings)
         else:
-            result = run_query(OxigraphStore.open(settings.store), named, params)
+            store = OxigraphStore.open(settings.store)
+        check_values(store, named, params)
+        result = run_query(store, named, params)
     except (QueryError, StoreError) as exc:
         _err(str(exc))
         return EXIT_ERROR
@@ -364,7 +411,7 @@ def cmd_link(args: argparse.Namespace) -> int:
                     objects |= set(link.read_esco_skills(*args.esco))
                 if args.rome:
                     objects |= set(link.read_rome(args.rome))
-            sets = link.read_mappings(args.mappings, link.known_subjects(s.cards), objects)
+            sets = link.read_mappings(s.mappings, link.known_subjects(s.cards), objects)
             for mset in sets:
                 print(f"{mset.name:<20}{len(mset.rows):>6} rows{len(mset.subjects()):>6} subjects")
             return EXIT_OK
@@ -419,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="regenerate the job cards and e-CF data from the sources")
     p.add_argument("--sources", type=Path, help="folder of source texts (default: sources)")
-    p.add_argument("--cards", type=Path, help="cards folder to (re)write (default: cards)")
+    p.add_argument("--cards", type=Path, help=f"cards folder to (re)write ({PACKAGED_CARDS})")
     p.add_argument("--corrections", type=Path, help="corrections file")
     p.add_argument("-v", "--verbose", action="store_true", help="list the warnings")
     p.set_defaults(func=cmd_extract)
@@ -427,25 +474,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("matrix", help="flat job x competence table (csv, tsv, md)")
     p.add_argument("--edition", required=True, help="cigref-2010, cigref-2018 or sic")
     p.add_argument("--format", choices=("csv", "tsv", "md"), default="csv")
-    p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
+    p.add_argument("--cards", type=Path, help=CARDS_HELP)
     p.set_defaults(func=cmd_matrix)
 
     p = sub.add_parser("convert", help="convert the cards to RDF and write the exports")
-    p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
+    p.add_argument("--cards", type=Path, help=CARDS_HELP)
     p.add_argument("--out", type=Path, help="folder for the exports (default: dist)")
     p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("validate", help="validate the graph, or your own cards, with SHACL")
     p.add_argument("path", nargs="?", help="a card file or folder (default: the project's cards)")
     p.add_argument("--format", choices=("table", "ttl"), default="table")
-    p.add_argument("--cards", type=Path, help="the project's cards folder (default: cards)")
+    p.add_argument("--cards", type=Path, help=f"the reference cards folder ({PACKAGED_CARDS})")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="convert + validate + load the on-disk store, atomically")
-    p.add_argument("--cards", type=Path, help="cards folder (default: cards)")
+    p.add_argument("--cards", type=Path, help=CARDS_HELP)
     p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--out", type=Path, help="folder for the exports (default: dist)")
-    p.add_argument("--mappings", type=Path, help="folder of SSSOM mappings (default: mappings)")
+    p.add_argument(
+        "--mappings", type=Path, help="folder of SSSOM mappings (default: the package's mappings)"
+    )
     p.add_argument("--esco", type=Path, help="ESCO CSV export folder to load (graph esco)")
     p.add_argument("--rome", type=Path, help="ROME v4 CSV folder to load (graph rome)")
     p.set_defaults(func=cmd_build)
@@ -471,14 +520,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on-disk", action="store_true", help="query the disk store, not a copy")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("query", help="run a named query of the query library (queries/*.rq)")
+    p = sub.add_parser("query", help="run a named query of the query library (--list lists them)")
     p.add_argument("name", nargs="?", help="the query name (file name without .rq)")
     p.add_argument(
         "--param", action="append", default=[], metavar="NAME=VALUE", help="a query parameter"
     )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--store", help=STORE_HELP)
-    p.add_argument("--queries", type=Path, help="query folder (default: queries)")
+    p.add_argument("--queries", type=Path, help="query folder (default: the package's library)")
     p.add_argument("--list", action="store_true", help="list the queries and their parameters")
     p.set_defaults(func=cmd_query)
 
@@ -497,8 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("link", help="mappings to ESCO/ROME: check them, propose candidates")
     lsub = p.add_subparsers(dest="link_command", required=True, metavar="ACTION")
-    q = lsub.add_parser("check", help="check the SSSOM files of mappings/")
-    q.add_argument("--mappings", type=Path, default=Path("mappings"), help="default: mappings")
+    q = lsub.add_parser("check", help="check the SSSOM files of the mappings")
+    q.add_argument("--mappings", type=Path, help="mappings folder (default: the package's)")
     q.add_argument("--esco", type=Path, action="append", help="ESCO CSV folder (repeatable)")
     q.add_argument("--rome", type=Path, help="ROME CSV folder: check that objects exist")
     for name, text in (
@@ -520,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             q.add_argument("--crosswalk", type=Path, required=True, help="ESCO-ROME mapping CSV")
     for q in lsub.choices.values():
-        q.add_argument("--cards", type=Path, help="cards folder (default: cards)")
+        q.add_argument("--cards", type=Path, help=CARDS_HELP)
     p.set_defaults(func=cmd_link)
     return parser
 
@@ -533,6 +582,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return args.func(args)
+    except SettingsError as exc:
+        _err(_bad_setting(exc))
+        return EXIT_ERROR
+    except ResourceError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
     except KeyboardInterrupt:
         _err("interrupted")
         return EXIT_ERROR

@@ -359,10 +359,6 @@ def format_sssom(metadata: Mapping[str, Any], rows: Iterable[MappingRow]) -> str
     return out.getvalue()
 
 
-def write_sssom(path: str | Path, metadata: Mapping[str, Any], rows: Iterable[MappingRow]) -> None:
-    Path(path).write_text(format_sssom(metadata, rows), encoding="utf-8")
-
-
 # --------------------------------------------------------------------------------------------
 # RDF
 # --------------------------------------------------------------------------------------------
@@ -895,18 +891,6 @@ def evaluate_crosswalk(
         progress(f"evaluate: {len(subjects)} appellations against {len(known)} occupations")
     ranked: dict[str, list[str]] = defaultdict(list)
     for cand in propose(subjects, index, k=5):
-        ranked[cand.subject_id].append(cand.object_id)
-    return evaluate(gold, ranked)
-
-
-def evaluate_reviewed(mset: MappingSet, subjects: Sequence[Concept], index: _Index) -> Metrics:
-    """How often the reviewed answer of a mapping set was the proposer's first / in its five."""
-    gold: dict[str, set[str]] = defaultdict(set)
-    for row in mset.rows:
-        if not row.no_match and row.mapping_justification == MANUAL:
-            gold[mset.expand(row.subject_id)].add(mset.expand(row.object_id))
-    ranked: dict[str, list[str]] = defaultdict(list)
-    for cand in propose([s for s in subjects if s.iri in gold], index, k=5):
         ranked[cand.subject_id].append(cand.object_id)
     return evaluate(gold, ranked)
 

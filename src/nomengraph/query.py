@@ -1,4 +1,5 @@
-"""The query library: named SPARQL queries in ``queries/*.rq``, with typed parameters.
+"""The query library: named SPARQL queries (the package's ``data/queries/*.rq``), with typed
+parameters.
 
 A query file is plain SPARQL 1.1 preceded by a header of ``#+`` comments::
 
@@ -35,9 +36,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from nomengraph import iris
+from nomengraph import iris, resources
 
-QUERIES = Path("queries")
+QUERIES = resources.QUERIES
+"""The query library shipped in the package (``--queries DIR`` reads another folder)."""
 FORMATS = ("table", "csv", "json")
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -274,7 +276,7 @@ def parse_query(path: Path) -> NamedQuery:
 
 def list_queries(folder: Path | str = QUERIES) -> list[NamedQuery]:
     """Every query of the library, by name."""
-    folder = Path(folder)
+    folder = resources.require(QUERIES) if Path(folder) == QUERIES else Path(folder)
     if not folder.is_dir():
         raise QueryError(f"{folder}: no query folder here")
     return [parse_query(p) for p in sorted(folder.glob("*.rq"))]
@@ -282,7 +284,7 @@ def list_queries(folder: Path | str = QUERIES) -> list[NamedQuery]:
 
 def load_query(name: str, folder: Path | str = QUERIES) -> NamedQuery:
     """One query by name (the file name without ``.rq``)."""
-    folder = Path(folder)
+    folder = resources.require(QUERIES) if Path(folder) == QUERIES else Path(folder)
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", name or ""):
         raise UnknownQuery(f"{name!r} is not a query name (lower-case letters, digits, hyphens)")
     path = folder / f"{name}.rq"
@@ -313,6 +315,113 @@ def bind(
             continue
         substitutions[ox.Variable(p.name)] = to_term(p, value)
     return query.text, substitutions
+
+
+# Values that must name something in the store -------------------------------------------------
+
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_PREFIXES = f"PREFIX ng: <{iris.DEF}>\nPREFIX skos: <{_SKOS}>\n"
+
+# parameter type -> (what it names, ASK pattern about $term, SELECT of every (?key, ?label))
+_NAMED: dict[str, tuple[str, str, str]] = {
+    "job": (
+        "job",
+        "{term} a ng:Job",
+        "SELECT ?key ?label WHERE { ?key a ng:Job . OPTIONAL { ?key skos:prefLabel ?label } }",
+    ),
+    "competence": (
+        "e-CF competence",
+        "?c a ng:Competence ; skos:notation {term}",
+        "SELECT ?key ?label WHERE { ?c a ng:Competence ; skos:notation ?key . "
+        'OPTIONAL { ?c skos:prefLabel ?label FILTER (LANGMATCHES(LANG(?label), "en")) } }',
+    ),
+    "edition": (
+        "edition",
+        "{term} a skos:ConceptScheme",
+        "SELECT ?key ?label WHERE { ?key a skos:ConceptScheme . "
+        "OPTIONAL { ?key skos:prefLabel ?label } }",
+    ),
+}
+CLOSEST = 5  # closest known values named when a parameter names nothing in the store
+
+
+class UnknownValue(ParamError):
+    """A parameter names a job, competence or edition that the store does not hold; the
+    message gives the closest known values."""
+
+
+def _short(kind: str, value: str) -> str:
+    """A job, edition or competence as a person types it: ``cigref-2018/2.6``, ``sic``, E.8."""
+    if kind == "job" and value.startswith(iris.ID):
+        return value[len(iris.ID) :].replace("/job/", "/", 1)
+    if kind == "edition":
+        return value.removeprefix(iris.ID + "scheme/")
+    return value
+
+
+def _ask(store: object, text: str) -> bool:
+    if hasattr(store, "select_bindings"):
+        return bool(store.ask(text))  # type: ignore[attr-defined]
+    answer = getattr(store, "store", store).query(text, use_default_graph_as_union=True)
+    return bool(answer)
+
+
+def _known(store: object, kind: str) -> dict[str, str]:
+    """Every value of this kind in the store, as typed (``cigref-2018/2.6``), with a label."""
+    text = _PREFIXES + _NAMED[kind][2]
+    if hasattr(store, "select_bindings"):
+        rows = [
+            (b.get("key", {}).get("value", ""), b.get("label", {}).get("value", ""))
+            for b in store.select_bindings(text)[1]  # type: ignore[attr-defined]
+        ]
+    else:
+        target = getattr(store, "store", store)
+        rows = [
+            (sol["key"].value, sol["label"].value if sol["label"] is not None else "")
+            for sol in target.query(text, use_default_graph_as_union=True)
+        ]
+    known: dict[str, str] = {}
+    for key, label in rows:
+        if kind == "job" and not key.startswith(iris.ID):
+            continue
+        if kind == "edition" and not key.startswith(iris.ID + "scheme/"):
+            continue
+        short = _short(kind, key)
+        if short not in known or (label and not known[short]):
+            known[short] = label
+    return known
+
+
+def check_values(store: object, query: NamedQuery, params: dict[str, str] | None = None) -> None:
+    """Raise :class:`UnknownValue` when a given ``job``, ``competence`` or ``edition`` parameter
+    names nothing in the store, with the closest values the store holds (a query would only
+    answer with no row). Parameters left to their default are not checked."""
+    from rapidfuzz import fuzz, process
+
+    from nomengraph.store import StoreError
+
+    for name, value in (params or {}).items():
+        param = query.param(name)
+        if param.type not in _NAMED:
+            continue
+        term = to_term(param, value)
+        what, pattern, _ = _NAMED[param.type]
+        try:
+            if _ask(store, _PREFIXES + "ASK { " + pattern.format(term=term) + " }"):
+                continue
+            known = _known(store, param.type)
+        except (StoreError, OSError, RuntimeError, SyntaxError) as exc:
+            raise QueryError(f"query {query.name!r} failed: {exc}") from None
+        given = _short(param.type, term.value)
+        if not known:
+            raise UnknownValue(f"parameter {name!r}: the store holds no {what}")
+        closest = process.extract(given, list(known), scorer=fuzz.ratio, limit=CLOSEST)
+        listed = ", ".join(
+            f"{key} ({known[key]})" if known[key] else key for key, _score, _ in closest
+        )
+        raise UnknownValue(
+            f"parameter {name!r}: no {what} {given} in the store; the closest: {listed}"
+        )
 
 
 def _value(term: object) -> object:

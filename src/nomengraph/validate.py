@@ -1,11 +1,11 @@
 """SHACL validation of the graph, with results traced back to the card files.
 
-The shapes live in ``ontology/shapes/*.ttl`` (see ``docs/data-quality.md``). Three severities:
-``Violation`` (the graph must not contain it: a fault of the cards or of the converter),
-``Warning`` (a fault of the printed sources, kept as printed) and ``Info``.
+The shapes live in the package's ``data/ontology/shapes/*.ttl`` (see ``docs/data-quality.md``).
+Three severities: ``Violation`` (the graph must not contain it: a fault of the cards or of the
+converter), ``Warning`` (a fault of the printed sources, kept as printed) and ``Info``.
 
 Validation runs pyshacl on the union of the data graphs, with the vocabulary
-(``ontology/nomengraph.ttl``) as ontology graph and no inference: the converter states every
+(``data/ontology/nomengraph.ttl``) as ontology graph and no inference: the converter states every
 ``rdf:type`` explicitly, so RDFS inference would only add time (see the measures in the docs).
 """
 
@@ -26,16 +26,15 @@ from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from nomengraph import iris
+from nomengraph import iris, resources
+from nomengraph.exitcodes import EXIT_ERROR, EXIT_NONCONFORMING, EXIT_OK
 
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "ontology" / "shapes"
-"""The SHACL shapes, kept at the repository root next to the vocabulary."""
+SHAPES_DIR = resources.SHAPES
+"""The SHACL shapes (package data, next to the vocabulary)."""
 
-ONTOLOGY_FILE = Path(__file__).resolve().parents[2] / "ontology" / "nomengraph.ttl"
+ONTOLOGY_FILE = resources.ONTOLOGY_FILE
 
 SEVERITIES = ("Violation", "Warning", "Info")
-
-EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
 _PREFIXES = {
     "ng-shapes": iris.SHAPES,
@@ -68,26 +67,28 @@ def compact(term: Node | str | None) -> str:
 
 
 def shape_files(shapes_dir: Path | None = None) -> list[Path]:
-    """The Turtle files of the shapes graph, in a stable order."""
-    return sorted(Path(shapes_dir or SHAPES_DIR).glob("*.ttl"))
+    """The Turtle files of the shapes graph, in a stable order (default: the package's shapes,
+    a ResourceError when they are missing)."""
+    if shapes_dir is None:
+        return resources.files(SHAPES_DIR, "*.ttl")
+    return sorted(Path(shapes_dir).glob("*.ttl"))
 
 
 def load_shapes(shapes_dir: Path | None = None) -> Graph:
     """Parse every ``*.ttl`` of the shapes folder into one shapes graph."""
     files = shape_files(shapes_dir)
     if not files:
-        raise FileNotFoundError(f"no SHACL shapes (*.ttl) in {shapes_dir or SHAPES_DIR}")
+        raise FileNotFoundError(f"no SHACL shapes (*.ttl) in {shapes_dir}")
     graph = Graph()
     for path in files:
         graph.parse(path, format="turtle")
     return graph
 
 
-def load_ontology() -> Graph | None:
-    """The vocabulary graph, or None while ``ontology/nomengraph.ttl`` does not exist."""
-    if not ONTOLOGY_FILE.is_file():
-        return None
-    return Graph().parse(ONTOLOGY_FILE, format="turtle")
+def load_ontology() -> Graph:
+    """The vocabulary graph (``data/ontology/nomengraph.ttl`` of the package); a ResourceError
+    names the file when it is missing."""
+    return Graph().parse(resources.require(ONTOLOGY_FILE), format="turtle")
 
 
 def named_shapes(shapes: Graph) -> list[URIRef]:
@@ -164,14 +165,6 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
-
-    def by_shape(self) -> dict[tuple[str, str], int]:
-        """Number of results per (severity, shape)."""
-        out: dict[tuple[str, str], int] = {}
-        for r in self.results:
-            key = (r.severity, r.shape)
-            out[key] = out.get(key, 0) + 1
-        return dict(sorted(out.items(), key=lambda kv: (SEVERITIES.index(kv[0][0]), kv[0][1])))
 
     def to_turtle(self) -> str:
         """The standard SHACL validation report (sh:ValidationReport) in Turtle."""
@@ -319,7 +312,7 @@ def validate_graph(
 ) -> Report:
     """Validate ``data`` against the shapes; return a Report.
 
-    ``ontology``: True loads ``ontology/nomengraph.ttl`` when it exists (mixed into a copy of the
+    ``ontology``: True loads the package's vocabulary (mixed into a copy of the
     data by pyshacl), False or None validates the data alone, a Graph is used as is.
     ``inference``: pyshacl's option ("none", "rdfs"...); "none" by default (see the module doc).
     """

@@ -9,8 +9,6 @@ the two in step).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import URIRef
 from rdflib.namespace import (
     DCAT,
@@ -28,7 +26,7 @@ from rdflib.namespace import (
     Namespace,
 )
 
-from nomengraph import iris
+from nomengraph import iris, resources
 
 __all__ = [
     "DCAT",
@@ -149,8 +147,8 @@ class NG(DefinedNamespace):
 ONTOLOGY = URIRef(iris.DEF)
 """The IRI of the ``owl:Ontology`` (the vocabulary namespace itself)."""
 
-ONTOLOGY_FILE = Path(__file__).resolve().parents[2] / "ontology" / "nomengraph.ttl"
-"""The vocabulary in Turtle (kept at the repository root, next to the SHACL shapes)."""
+ONTOLOGY_FILE = resources.ONTOLOGY_FILE
+"""The vocabulary in Turtle (package data, next to the SHACL shapes)."""
 
 PREFIXES: dict[str, str] = {
     "ng": iris.DEF,

@@ -25,14 +25,13 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from nomengraph import iris
+from nomengraph import iris, resources
 from nomengraph.convert import to_oxigraph_term
 from nomengraph.vocab import (
     DCTERMS,
@@ -255,8 +254,6 @@ class _Builder:
 
 # ESCO ------------------------------------------------------------------------------------------
 
-DICTIONARY_FILE = "data/esco_dictionary.csv"
-
 ESCO_COLLECTIONS: dict[str, str] = {
     "digitalSkillsCollection": "concept-scheme/6c930acd-c104-4ece-acf7-f44fd7333036",
     "digCompSkillsCollection": "concept-scheme/digcomp",
@@ -321,7 +318,7 @@ _FILE = re.compile(r"^(?P<key>[A-Za-z]+)_(?P<lang>[a-z]{2})\.csv$")
 def esco_dictionary() -> dict[str, dict[str, tuple[URIRef, ...]]]:
     """ESCO's column → property table: ``{file key: {column: (property, ...)}}``; a column
     with no property has an empty tuple, ``relationType`` has two (optional | essential)."""
-    text = resources.files("nomengraph").joinpath(DICTIONARY_FILE).read_text(encoding="utf-8")
+    text = resources.read_text(resources.ESCO_DICTIONARY)
     table: dict[str, dict[str, tuple[URIRef, ...]]] = defaultdict(dict)
     for record in csv.DictReader(io.StringIO(text, newline="")):
         if record["filename"] == "filename":  # the file repeats its header row halfway

@@ -1,6 +1,6 @@
 """Parser for the CIGREF 2018 nomenclature (``sources/cigref-2018-nomenclature.txt``, e-CF 3.0).
 
-``extract(text)`` takes the RAW text (partly font-garbled), repairs it with
+``extract(text, ecf_reference)`` takes the RAW text (partly font-garbled), repairs it with
 :func:`nomengraph.repair.repair_text` (line-preserving) and returns:
 
 * 50 jobs of edition ``cigref-2018``: the 37 cards present in the text (1.1–7.2 complete, 7.3
@@ -24,25 +24,28 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from nomengraph.extract.base import ExtractResult, SourceFormatError
-from nomengraph.extract.cigref2018_changes import parse_chapter_three
-from nomengraph.extract.cigref2018_ecf import build_ecf
-from nomengraph.extract.cigref2018_text import (
+from ..repair import repair_text
+from .base import ExtractResult, SourceFormatError
+from .cigref2018_changes import parse_chapter_three
+from .cigref2018_ecf import build_ecf
+from .cigref2018_text import (
+    PAGE_FOOTER,
     SOURCE,
+    Doc,
+    Layout,
     Line,
+    Toc,
+    find_heading,
     is_area_fragment,
     is_uppercase_line,
     norm,
     paragraphs,
     reflow,
 )
-from nomengraph.repair import repair_text
 
 EDITION = "cigref-2018"
-ECF_REFERENCE = Path(__file__).resolve().parents[3] / "sources" / "ecf-3.0-reference.csv"
 
 _TOC_FAMILY = re.compile(r"^([1-9])\.\s+(.+?)\s*(?:\.{4,}\s*\d+)?$")
 _TOC_JOB = re.compile(r"^([1-9])\.(\d{1,2})\.\s+(.+?)\s*\.{3,}\s*(\d+)$")
@@ -51,8 +54,6 @@ _TOC_SECTION = re.compile(r"^(\d(?:\.\d)?)\.\s+(.+?)\s*\.{3,}\s*\d+$")
 _JOB_TITLE = re.compile(r"^([1-9])\.(\d{1,2})\.\s+(\S.*)$")
 _CODE = re.compile(r"^([A-E])\s*\.\s*(\d{1,2})\s*\.?\s+(\S.*)$")
 _LEVEL = re.compile(r"^Niveau\s+([1-5])$")
-_BANNER = re.compile(r"^\d{1,3}\s+([1-9])\.\s+(\S.*)$")
-_PAGE_FOOTER = re.compile(r"^\d{1,3}\s+Les métiers des systèmes d'information dans les grandes")
 _EDUCATION = re.compile(r"\bbac\b", re.IGNORECASE)
 
 # Field labels of a card, each printed over several lines in the left-hand column.
@@ -74,33 +75,6 @@ def _fail(line: int | None, message: str) -> SourceFormatError:
     return SourceFormatError(SOURCE, line, message)
 
 
-@dataclass
-class Toc:
-    """The table of contents: document sections, families and jobs (in printed order)."""
-
-    sections: dict[str, tuple[str, int]] = field(default_factory=dict)  # '3.2' -> (title, line)
-    families: dict[str, tuple[str, int]] = field(default_factory=dict)  # '8' -> (UPPER, line)
-    jobs: list[tuple[str, str, int]] = field(default_factory=list)  # (number, title, line)
-    end: int = 0
-
-
-class Doc:
-    """The repaired text, addressed by 1-based line numbers."""
-
-    def __init__(self, text: str):
-        self.raw = text.split("\n")
-        self.n = len(self.raw)
-
-    def __getitem__(self, no: int) -> str:
-        return norm(self.raw[no - 1])
-
-    def find(self, predicate, start: int = 1, stop: int | None = None) -> int | None:
-        for no in range(start, (stop or self.n) + 1):
-            if predicate(self[no]):
-                return no
-        return None
-
-
 # --------------------------------------------------------------------------- document structure
 
 
@@ -116,7 +90,7 @@ def _parse_toc(doc: Doc) -> Toc:
     pending: tuple[str, str, int] | None = None  # a family entry wrapped before its page number
     for no in range(start + 1, intro):
         text = doc[no]
-        if not text or text.startswith("Nomenclature RH") or _PAGE_FOOTER.match(text):
+        if not text or text.startswith("Nomenclature RH") or PAGE_FOOTER.match(text):
             continue
         if _TOC_DOTS.match(text) and pending:
             family, title, line = pending
@@ -156,19 +130,6 @@ def _parse_toc(doc: Doc) -> Toc:
     return toc
 
 
-def _find_heading(doc: Doc, title: str, start: int, stop: int | None = None) -> int:
-    """First line from ``start`` that prints ``title`` (or its beginning, for wrapped headings)."""
-    want = norm(title)
-
-    def match(text: str) -> bool:
-        return bool(text) and len(text) >= min(len(want), 12) and want.startswith(text)
-
-    no = doc.find(match, start, stop)
-    if no is None:
-        raise _fail(start, f"section heading {title!r} not found")
-    return no
-
-
 def _synthesis_count(doc: Doc, stop: int, pattern: str, what: str) -> tuple[int, int]:
     for no in range(1, stop + 1):
         m = re.search(pattern, doc[no])
@@ -179,8 +140,8 @@ def _synthesis_count(doc: Doc, stop: int, pattern: str, what: str) -> tuple[int,
 
 def _family_titles(doc: Doc, toc: Toc) -> dict[str, tuple[str, int]]:
     """The family list of chapter 2 ("L'ensemble des métiers est organisé en neuf (9) familles")."""
-    sec2 = _find_heading(doc, f"2. {toc.sections['2'][0]}", toc.end + 1)
-    sec3 = _find_heading(doc, f"3. {toc.sections['3'][0]}", sec2 + 1)
+    sec2 = find_heading(doc, f"2. {toc.sections['2'][0]}", toc.end + 1)
+    sec3 = find_heading(doc, f"3. {toc.sections['3'][0]}", sec2 + 1)
     found: dict[str, tuple[str, int]] = {}
     expected = 1
     for no in range(sec2 + 1, sec3):
@@ -223,41 +184,6 @@ class CardSpan:
     end: int
     family_field: str | None = None
     labels: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (first, last)
-
-
-class Layout:
-    """Knows the page furniture of the card pages: running titles, banners, family pages."""
-
-    def __init__(self, doc: Doc, toc: Toc):
-        self.doc = doc
-        self.family_upper = {k: norm(v[0]) for k, v in toc.families.items()}
-        self.running = {norm(f"{n}. {t}") for n, t, _ in toc.jobs}
-
-    def add_running(self, text: str) -> None:
-        self.running.add(norm(text))
-
-    def is_banner(self, text: str) -> bool:
-        m = _BANNER.match(text)
-        return bool(m) and self._family_prefix(m[1], m[2])
-
-    def _family_prefix(self, num: str, text: str) -> bool:
-        full = self.family_upper.get(num, "")
-        text = norm(text)
-        return bool(full) and len(text) >= min(8, len(full)) and full.startswith(text)
-
-    def is_family_heading(self, text: str) -> bool:
-        m = re.match(r"^([1-9])\.\s+(\S.*)$", text)
-        return bool(m) and is_uppercase_line(m[2]) and self._family_prefix(m[1], m[2])
-
-    def is_debris(self, text: str) -> bool:
-        return (
-            not text
-            or text in self.running
-            or self.is_banner(text)
-            or text.startswith("Nomenclature RH")
-            or bool(_PAGE_FOOTER.match(text))
-            or text.isdigit()
-        )
 
 
 def _match_label(doc: Doc, no: int, parts: tuple[str, ...], stop: int) -> int | None:
@@ -620,9 +546,9 @@ def _order(card: dict[str, Any]) -> dict[str, Any]:
     return {k: card[k] for k in keys if k in card}
 
 
-def extract(text: str, ecf_reference: str | None = None) -> ExtractResult:
+def extract(text: str, ecf_reference: str) -> ExtractResult:
     """Parse the RAW 2018 text (it is repaired first). ``ecf_reference`` is the text of
-    ``sources/ecf-3.0-reference.csv`` (read from the project's ``sources`` folder when omitted)."""
+    ``sources/ecf-3.0-reference.csv`` (read beside the source by :mod:`nomengraph.extract`)."""
     doc = Doc(repair_text(text))
     warnings: list[str] = []
     toc = _parse_toc(doc)
@@ -681,8 +607,6 @@ def extract(text: str, ecf_reference: str | None = None) -> ExtractResult:
     chapter3.apply(cards, infos, warnings)
     warnings.extend(chapter3.warnings)
 
-    if ecf_reference is None:
-        ecf_reference = ECF_REFERENCE.read_text(encoding="utf-8")
     ecf, ecf_warnings = build_ecf(infos, ecf_reference)
     warnings.extend(ecf_warnings)
 

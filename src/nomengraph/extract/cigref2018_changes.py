@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from nomengraph.extract.base import SourceFormatError
-from nomengraph.extract.cigref2018_text import BULLET, O_BULLET, SOURCE, Line, norm, reflow
-
-if TYPE_CHECKING:  # pragma: no cover
-    from nomengraph.extract.cigref2018 import Doc, Layout, Toc
+from .base import SourceFormatError
+from .cigref2018_text import (
+    BULLET,
+    O_BULLET,
+    SOURCE,
+    Doc,
+    Layout,
+    Line,
+    Toc,
+    find_heading,
+    norm,
+    reflow,
+)
 
 _FICHE = re.compile(r"^Fiche «\s*([1-9])\.(\d{1,2})\.\s*(.+?)\s*»$")
 _REF = r"«\s*([1-9]\.\d{1,2})\.?\s+([^»]+?)\s*»"
@@ -204,12 +212,10 @@ def _is_domain_heading(text: str) -> bool:
 
 
 def parse_chapter_three(doc: Doc, toc: Toc, layout: Layout) -> ChapterThree:
-    from nomengraph.extract.cigref2018 import _find_heading
-
-    s3 = _find_heading(doc, f"3. {toc.sections['3'][0]}", toc.end + 1)
-    s31 = _find_heading(doc, f"3.1. {toc.sections['3.1'][0]}", s3 + 1)
-    s32 = _find_heading(doc, f"3.2. {toc.sections['3.2'][0]}", s31 + 1)
-    s33 = _find_heading(doc, f"3.3. {toc.sections['3.3'][0]}", s32 + 1)
+    s3 = find_heading(doc, f"3. {toc.sections['3'][0]}", toc.end + 1)
+    s31 = find_heading(doc, f"3.1. {toc.sections['3.1'][0]}", s3 + 1)
+    s32 = find_heading(doc, f"3.2. {toc.sections['3.2'][0]}", s31 + 1)
+    s33 = find_heading(doc, f"3.3. {toc.sections['3.3'][0]}", s32 + 1)
     end = doc.find(layout.is_family_heading, s33 + 1)
     if end is None:
         raise _fail(s33, "no family page after chapter 3.3")

@@ -12,8 +12,8 @@ import csv
 import io
 from typing import Any
 
-from nomengraph.extract.base import ECF_AREAS, ECF_EQF
-from nomengraph.extract.cigref2018_text import SOURCE
+from .base import ECF_AREAS, ECF_EQF
+from .cigref2018_text import SOURCE
 
 REFERENCE = "sources/ecf-3.0-reference.csv"
 

@@ -9,7 +9,9 @@ runs of such lines into clean items and paragraphs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .base import SourceFormatError
 
 SOURCE = "sources/cigref-2018-nomenclature.txt"
 
@@ -139,3 +141,89 @@ def is_uppercase_line(text: str) -> bool:
         return False
     upper = sum(c.isupper() for c in letters)
     return upper / len(letters) >= 0.9
+
+
+# ------------------------------------------------------------------ the document and its layout
+
+# A page banner: page number, family number and the beginning of the family title.
+BANNER = re.compile(r"^\d{1,3}\s+([1-9])\.\s+(\S.*)$")
+PAGE_FOOTER = re.compile(r"^\d{1,3}\s+Les métiers des systèmes d'information dans les grandes")
+
+
+def _fail(line: int | None, message: str) -> SourceFormatError:
+    return SourceFormatError(SOURCE, line, message)
+
+
+@dataclass
+class Toc:
+    """The table of contents: document sections, families and jobs (in printed order)."""
+
+    sections: dict[str, tuple[str, int]] = field(default_factory=dict)  # '3.2' -> (title, line)
+    families: dict[str, tuple[str, int]] = field(default_factory=dict)  # '8' -> (UPPER, line)
+    jobs: list[tuple[str, str, int]] = field(default_factory=list)  # (number, title, line)
+    end: int = 0
+
+
+class Doc:
+    """The repaired text, addressed by 1-based line numbers."""
+
+    def __init__(self, text: str):
+        self.raw = text.split("\n")
+        self.n = len(self.raw)
+
+    def __getitem__(self, no: int) -> str:
+        return norm(self.raw[no - 1])
+
+    def find(self, predicate, start: int = 1, stop: int | None = None) -> int | None:
+        for no in range(start, (stop or self.n) + 1):
+            if predicate(self[no]):
+                return no
+        return None
+
+
+def find_heading(doc: Doc, title: str, start: int, stop: int | None = None) -> int:
+    """First line from ``start`` that prints ``title`` (or its beginning, for wrapped headings)."""
+    want = norm(title)
+
+    def match(text: str) -> bool:
+        return bool(text) and len(text) >= min(len(want), 12) and want.startswith(text)
+
+    no = doc.find(match, start, stop)
+    if no is None:
+        raise _fail(start, f"section heading {title!r} not found")
+    return no
+
+
+class Layout:
+    """Knows the page furniture of the card pages: running titles, banners, family pages."""
+
+    def __init__(self, doc: Doc, toc: Toc):
+        self.doc = doc
+        self.family_upper = {k: norm(v[0]) for k, v in toc.families.items()}
+        self.running = {norm(f"{n}. {t}") for n, t, _ in toc.jobs}
+
+    def add_running(self, text: str) -> None:
+        self.running.add(norm(text))
+
+    def is_banner(self, text: str) -> bool:
+        m = BANNER.match(text)
+        return bool(m) and self._family_prefix(m[1], m[2])
+
+    def _family_prefix(self, num: str, text: str) -> bool:
+        full = self.family_upper.get(num, "")
+        text = norm(text)
+        return bool(full) and len(text) >= min(8, len(full)) and full.startswith(text)
+
+    def is_family_heading(self, text: str) -> bool:
+        m = re.match(r"^([1-9])\.\s+(\S.*)$", text)
+        return bool(m) and is_uppercase_line(m[2]) and self._family_prefix(m[1], m[2])
+
+    def is_debris(self, text: str) -> bool:
+        return (
+            not text
+            or text in self.running
+            or self.is_banner(text)
+            or text.startswith("Nomenclature RH")
+            or bool(PAGE_FOOTER.match(text))
+            or text.isdigit()
+        )

@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nomengraph.extract.base import ExtractResult, SourceFormatError
+from .base import ExtractResult, SourceFormatError
 
 SOURCE = "sources/sic-referentiel-metiers.txt"
 EDITION = "sic"

@@ -932,11 +932,14 @@ class Example:
 
 
 def queries_dir() -> Path | None:
-    """Folder of the example queries: app config ``NOMENGRAPH_QUERIES``, else the project's."""
+    """Folder of the example queries: app config ``NOMENGRAPH_QUERIES``, else the query library
+    shipped in the package."""
     configured = current_app.config.get("NOMENGRAPH_QUERIES")
     if configured:
         return Path(configured)
-    return Path(__file__).parents[3] / "queries"
+    from nomengraph import resources
+
+    return resources.require(resources.QUERIES)
 
 
 def read_examples(folder: Path | None) -> list[Example]:
