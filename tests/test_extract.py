@@ -181,3 +181,43 @@ def test_stale_correction_stops_the_extraction(tmp_path):
     with pytest.raises(ExtractError, match="stale"):
         run_extract(SOURCES, tmp_path / "cards", corrections)
     assert not (tmp_path / "cards").exists()
+
+
+def _extract_imports() -> dict[str, set[str]]:
+    """Module -> the nomengraph.extract modules it imports (anywhere in its body)."""
+    import ast
+
+    package = Path(resources.PACKAGE) / "extract"
+    graph: dict[str, set[str]] = {}
+    for path in sorted(package.glob("*.py")):
+        name = path.stem
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level == 1:
+                    base = node.module or ""
+                elif node.level == 0 and (node.module or "").startswith("nomengraph.extract"):
+                    base = (node.module or "").removeprefix("nomengraph.extract").lstrip(".")
+                else:
+                    continue
+                targets = [base] if base else [a.name for a in node.names]
+                found |= {t.split(".")[0] for t in targets if (package / f"{t}.py").is_file()}
+        graph[name] = found - {name}
+    return graph
+
+
+def test_the_extract_modules_import_each_other_without_a_cycle():
+    graph = _extract_imports()
+    assert "cigref2018_text" in graph["cigref2018_changes"]
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, "import cycle: " + " -> ".join((*path, name))
+        if name in done:
+            return
+        for target in graph.get(name, ()):
+            visit(target, (*path, name))
+        done.add(name)
+
+    for module in graph:
+        visit(module, ())

@@ -1,7 +1,7 @@
 """Links from the nomenclatures to ESCO, ISCO-08 and ROME, and across editions.
 
-The project's mappings live in ``mappings/*.sssom.tsv`` (SSSOM TSV: a YAML metadata block in
-``#`` lines, then one mapping a row). This module
+The project's mappings live in the package's ``data/mappings/*.sssom.tsv`` (SSSOM TSV: a YAML
+metadata block in ``#`` lines, then one mapping a row). This module
 
 * reads and checks them (:func:`read_sssom`, :func:`read_mappings`), every problem naming the file
   and the line;

@@ -3,8 +3,8 @@
 Python code reaches RDF terms only through this module. ``NG`` is a closed rdflib
 ``DefinedNamespace``: ``NG.Job`` is a term, ``NG.Jobb`` raises ``AttributeError``, so a typo fails
 at once instead of producing a silent, undeclared IRI. Every ``NG`` term is declared, with labels
-and comments in French and English, in ``ontology/nomengraph.ttl`` (``tests/test_vocab.py`` keeps
-the two in step).
+and comments in French and English, in the package's ``data/ontology/nomengraph.ttl``
+(``tests/test_vocab.py`` keeps the two in step).
 """
 
 from __future__ import annotations
