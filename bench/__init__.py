@@ -21,6 +21,19 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ESCO_SHARED = ROOT.parent / "shared" / "vocab" / "esco"
 
 
+def default_cards() -> Path:
+    """The reference cards: ``cards/`` at the project root, or the package's own copy
+    (``nomengraph/data/cards``) where the cards are shipped as package data."""
+    if (ROOT / "cards").is_dir():
+        return ROOT / "cards"
+    try:
+        from nomengraph import resources
+
+        return Path(resources.CARDS)
+    except ImportError:
+        return ROOT / "src" / "nomengraph" / "data" / "cards"
+
+
 def is_number(value: object) -> bool:
     """An int or float that is not a bool."""
     return isinstance(value, int | float) and not isinstance(value, bool)
@@ -81,20 +94,38 @@ def aggregate(
     return out
 
 
+# Kept as they are in every run of an endpoint figure: what was measured, not a measurement.
+ENDPOINT_CONSTANT = ("server", "query", "concurrency", "targets", "rows", "status")
+# Added up over the runs of an endpoint figure.
+ENDPOINT_SUMMED = ("errors", "read_errors", "requests", "crashes")
+
+
 def aggregate_endpoint(runs: Sequence[dict]) -> dict:
     """The endpoint record of repeated load runs of one (server, query, concurrency): rps,
-    p50_ms, p99_ms and cpu_ms_per_request are medians (with their ``_runs``), errors and
-    requests are sums, and ``rps_min``/``rps_max`` give the spread of the throughput."""
-    keep = ("server", "query", "concurrency", "rps", "p50_ms", "p99_ms", "errors", "requests")
-    keep += ("cpu_ms_per_request",)
+    ok_rps (answers with a 2xx or 3xx status per second), p50_ms, p99_ms and
+    cpu_ms_per_request are medians (with their ``_runs``); errors, read_errors, requests and
+    crashes (runs in which the server process exited) are sums; ``rps_min``/``rps_max`` give
+    the spread of the throughput; targets (distinct requests rotated over), rows (answer rows
+    or triples of one pass over them) and status (of a conditional request) are as measured;
+    statuses counts the answers of each HTTP status over the runs."""
+    keep = ("server", "query", "concurrency", "rps", "ok_rps", "p50_ms", "p99_ms", "errors")
+    keep += ("read_errors", "requests", "crashes", "cpu_ms_per_request", "targets", "rows")
+    keep += ("status",)
     rec = aggregate(
         [{k: r.get(k) for k in keep if k in r} for r in runs],
-        constant=("server", "query", "concurrency"),
-        summed=("errors", "requests"),
+        constant=ENDPOINT_CONSTANT,
+        summed=ENDPOINT_SUMMED,
     )
+    statuses: dict[str, int] = {}
+    for r in runs:
+        for code, n in (r.get("statuses") or {}).items():
+            statuses[str(code)] = statuses.get(str(code), 0) + n
+    if statuses or any("statuses" in r for r in runs):
+        rec["statuses"] = dict(sorted(statuses.items()))
     rec["rps_min"], rec["rps_max"] = spread(rec["rps_runs"])
-    for key in ("rps", "rps_min", "rps_max"):
-        rec[key] = None if rec[key] is None else round(rec[key], 1)
+    for key in ("rps", "rps_min", "rps_max", "ok_rps"):
+        if key in rec:
+            rec[key] = None if rec[key] is None else round(rec[key], 1)
     for key in ("p50_ms", "p99_ms", "cpu_ms_per_request"):
         if rec.get(key) is not None:
             rec[key] = round(rec[key], 2)

@@ -15,10 +15,24 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import ESCO_SHARED, RESULTS, ROOT, aggregate, spread
+from bench import ESCO_SHARED, RESULTS, ROOT, aggregate, default_cards, spread
 
 PARTS = ("endpoint", "build", "scale", "validation", "memory")
-SERVERS = ("nomengraph", "ceiling", "rdflib-endpoint", "virtuoso")
+SERVERS = (
+    "nomengraph",
+    "nomengraph-cold",
+    "oxigraph",
+    "oxigraph-timeout",
+    "virtuoso",
+    "rdflib-endpoint",
+    "ceiling-granian",
+    "ceiling-gunicorn",
+)
+# Names that stand for several servers in --servers.
+ALIASES = {"ceiling": ("ceiling-granian", "ceiling-gunicorn")}
+QUERY_CHOICES = ("lookup", "profile", "usage", "construct", "conditional")
+NOMENGRAPH_WORKERS = 2  # nomengraph serve --workers
+OXIGRAPH_TIMEOUT_S = 10.0  # oxigraph serve-read-only --timeout-s, for oxigraph-timeout
 # Counts the same in every run of a measurement: kept as they are, not as medians.
 COUNTS = ("triples", "stored", "jobs")
 
@@ -99,19 +113,43 @@ def growth_exponent(sizes: list[float], seconds: list[float]) -> float | None:
     return round(sum((x - mx) * (y - my) for x, y in points) / sxx, 2)
 
 
+def server_names(names: list[str]) -> list[str]:
+    """The servers named in --servers, aliases expanded, in the order of SERVERS."""
+    wanted = {n for name in names for n in ALIASES.get(name, (name,))}
+    unknown = wanted - set(SERVERS)
+    if unknown:
+        raise SystemExit(f"unknown servers: {', '.join(sorted(unknown))}")
+    return [s for s in SERVERS if s in wanted]
+
+
+def _pip_install(*requirements: str) -> None:
+    say(f"setup: pip install {' '.join(requirements)}")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *requirements], check=False)
+
+
 def ensure_peers(servers: list[str]) -> list[str]:
     """The bench's own setup step: install the optional Python peers; list what is missing."""
+    from bench.endpoint import oxigraph_command
+
     notes = []
     if "rdflib-endpoint" in servers:
         try:
             import rdflib_endpoint  # noqa: F401
             import uvicorn  # noqa: F401
         except ImportError:
-            say("setup: pip install rdflib-endpoint uvicorn")
-            subprocess.run(
-                [sys.executable, "-m", "pip", "install", "-q", "rdflib-endpoint", "uvicorn"],
-                check=False,
-            )
+            _pip_install("rdflib-endpoint", "uvicorn")
+    if {"oxigraph", "oxigraph-timeout"} & set(servers) and oxigraph_command() is None:
+        _pip_install("oxigraph>=0.5,<0.6")  # the bench extra's pin
+    if "ceiling-granian" in servers:
+        try:
+            import granian  # noqa: F401
+        except ImportError:
+            _pip_install("granian")
+    if "ceiling-gunicorn" in servers:
+        try:
+            import gunicorn  # noqa: F401
+        except ImportError:
+            _pip_install("gunicorn")
     if "virtuoso" in servers and not shutil.which("virtuoso-t"):
         notes.append(
             "virtuoso skipped: virtuoso-t is not installed (apt-get install -y virtuoso-opensource)"
@@ -124,18 +162,26 @@ def ensure_peers(servers: list[str]) -> list[str]:
 
 def part_endpoint(args: argparse.Namespace, work: Path, out: dict) -> None:
     from bench import endpoint as ep
+    from bench.report import goal_lines
 
-    servers = [s for s in args.servers if s in SERVERS]
+    servers = server_names(args.servers)
     out["notes"] += ensure_peers(servers)
     gen_name, generate = ep.load_generator(not args.python_client)
     out["load_generator"] = gen_name
+    stack = ep.serve_stack(NOMENGRAPH_WORKERS)
+    out["endpoint_stack"] = stack
     say(
         f"endpoint: load generator {gen_name}, {args.duration:g} s per run, "
-        f"{args.repeat} run(s) of each figure"
+        f"{args.repeat} run(s) of each figure; nomengraph serve: {stack['server']} "
+        f"({stack['interface']}, {stack['workers']} server process(es))"
     )
-    queries = {k: v for k, v in ep.QUERIES.items() if k in args.queries}
+    queries = [q for q in args.queries if q in ep.QUERY_NAMES]
+    conditional = ep.CONDITIONAL in args.queries
+    if conditional and "lookup" not in queries:
+        queries.append("lookup")  # the conditional requests are the lookup rotation's
     store = dist = None
-    if set(servers) - {"ceiling"}:
+    jobs: list[dict] = []
+    if any(not s.startswith("ceiling") for s in servers):
         store, dist = work / "store", work / "dist"
         say("endpoint: building the store (nomengraph build)")
         subprocess.run(
@@ -153,11 +199,37 @@ def part_endpoint(args: argparse.Namespace, work: Path, out: dict) -> None:
             capture_output=True,
             cwd=ROOT,
         )
+        jobs = ep.list_jobs(dist / "nomengraph.nq")
+    texts_all = ep.query_sets(jobs)
+    texts = {q: texts_all[q] for q in ep.QUERY_NAMES if q in queries}
+    out["endpoint_rotation"] = {q: len(v) for q, v in texts.items()}
+    say(
+        "endpoint: distinct requests per query: "
+        + ", ".join(f"{q} {len(v)}" for q, v in texts.items())
+    )
+    oxigraph_db = work / "oxigraph"
+    oxigraph_loaded: list[bool] = []
+
+    def oxigraph(timeout_s: float | None) -> ep.Server:
+        if not oxigraph_loaded:
+            ep.load_oxigraph(dist / "nomengraph.nq", oxigraph_db)
+            oxigraph_loaded.append(True)
+        return ep.start_oxigraph(oxigraph_db, timeout_s)
+
     starters = {
-        "nomengraph": lambda: ep.start_nomengraph(store),
-        "ceiling": ep.start_ceiling,
-        "rdflib-endpoint": lambda: ep.start_rdflib(dist / "nomengraph.nq"),
+        "nomengraph": lambda: ep.start_nomengraph(store, workers=NOMENGRAPH_WORKERS),
+        "nomengraph-cold": lambda: ep.start_nomengraph(
+            store,
+            name="nomengraph-cold",
+            env={"NOMENGRAPH_CACHE_BYTES": "0"},
+            workers=NOMENGRAPH_WORKERS,
+        ),
+        "oxigraph": lambda: oxigraph(None),
+        "oxigraph-timeout": lambda: oxigraph(OXIGRAPH_TIMEOUT_S),
         "virtuoso": lambda: ep.start_virtuoso(dist / "nomengraph.nq", work),
+        "rdflib-endpoint": lambda: ep.start_rdflib(dist / "nomengraph.nq"),
+        "ceiling-granian": lambda: ep.start_ceiling_granian(stack),
+        "ceiling-gunicorn": ep.start_ceiling_gunicorn,
     }
     for name in servers:
         if name == "virtuoso" and not shutil.which("virtuoso-t"):
@@ -168,23 +240,33 @@ def part_endpoint(args: argparse.Namespace, work: Path, out: dict) -> None:
             except ImportError:
                 out["notes"].append("rdflib-endpoint skipped: not installable here")
                 continue
+        ceiling = name.startswith("ceiling")
+        # a ceiling answers anything with its fixed body: measured once, on the lookup requests
+        qs = {"fixed": texts_all["lookup"]} if ceiling else texts
         try:
-            server = starters[name]()
+            records, peak, notes = ep.measure(
+                starters[name],
+                qs,
+                args.concurrency,
+                args.duration,
+                generate,
+                say,
+                args.repeat,
+                conditional=conditional and name.startswith("nomengraph"),
+            )
         except Exception as exc:  # a peer that cannot start is skipped, and said so
             out["notes"].append(f"{name} skipped: {exc}")
             say(f"endpoint: {name} skipped: {exc}")
             continue
-        try:
-            qs = {"fixed": "x"} if name == "ceiling" else queries
-            records, peak = ep.measure(
-                server, qs, args.concurrency, args.duration, generate, say, args.repeat
-            )
-            if name == "ceiling":  # the same fixed answer stands for every query
-                records = [dict(r, query=q) for r in records for q in queries]
-            out["endpoint"] += records
-            out["memory"].append({"what": f"server under load: {name}", "peak_rss_mb": peak})
-        finally:
-            server.stop()
+        if ceiling:  # the same fixed answer stands for every query
+            records = [dict(r, query=q) for r in records for q in texts]
+        out["endpoint"] += records
+        out["notes"] += notes
+        for note in notes:
+            say(f"endpoint: {note}")
+        out["memory"].append({"what": f"server under load: {name}", "peak_rss_mb": peak})
+    for line in goal_lines(out):
+        say(f"goal: {line}")
 
 
 def part_build(args: argparse.Namespace, work: Path, out: dict) -> None:
@@ -336,9 +418,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="a short run (a few minutes)")
     p.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ",".join(PARTS))
     p.add_argument("--duration", type=float, help="seconds per load run (default 5, quick 1)")
-    p.add_argument("--servers", default=",".join(SERVERS), help="endpoint servers to measure")
-    p.add_argument("--queries", default="lookup,profile,usage,construct")
-    p.add_argument("--concurrency", default=None, help="e.g. 1,4,16")
+    p.add_argument(
+        "--servers",
+        default=",".join(SERVERS),
+        help="endpoint servers to measure (ceiling: both ceilings); default: all of them",
+    )
+    p.add_argument(
+        "--queries",
+        default=",".join(QUERY_CHOICES),
+        help="endpoint queries; conditional: the lookups with If-None-Match (nomengraph)",
+    )
+    p.add_argument("--concurrency", default=None, help="connections (default 1,4,16)")
     p.add_argument("--python-client", action="store_true", help="do not use wrk even if installed")
     p.add_argument("--factors", default=None, help="synthetic sizes of the build, e.g. 1,10,100")
     p.add_argument("--max-validate-factor", type=int, default=None)
@@ -355,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         default=10,
         help="build and validation sizes above this factor run once (default 10)",
     )
-    p.add_argument("--cards", type=Path, default=ROOT / "cards")
+    p.add_argument("--cards", type=Path, default=None, help="default: the reference cards")
     p.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     p.add_argument(
         "--report",
@@ -374,11 +464,17 @@ def main(argv: list[str] | None = None) -> int:
         args.repeat = 1 if q else 3
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
-    args.servers = args.servers.split(",")
-    if q and "--servers" not in (argv or sys.argv):
-        args.servers = ["nomengraph", "ceiling", "rdflib-endpoint"]
-    args.queries = args.queries.split(",")
-    args.concurrency = [int(c) for c in (args.concurrency or ("1,4" if q else "1,4,16")).split(",")]
+    args.servers = [s for s in args.servers.split(",") if s]
+    try:
+        server_names(args.servers)
+    except SystemExit as exc:
+        p.error(str(exc))
+    args.queries = [x for x in args.queries.split(",") if x]
+    if set(args.queries) - set(QUERY_CHOICES):
+        p.error(f"unknown queries: {', '.join(sorted(set(args.queries) - set(QUERY_CHOICES)))}")
+    # up to 16 connections in a quick run too: the errors goal is "0 errors up to 16"
+    args.concurrency = [int(c) for c in (args.concurrency or "1,4,16").split(",")]
+    args.cards = args.cards or default_cards()
     args.factors = [int(f) for f in (args.factors or ("1,4" if q else "1,10,100")).split(",")]
     if args.max_validate_factor is None:
         args.max_validate_factor = 1 if q else 2

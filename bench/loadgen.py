@@ -1,7 +1,13 @@
 """The Python load generator (used when ``wrk`` is not installed): ``python -m bench.loadgen
-URL CONCURRENCY SECONDS`` runs CONCURRENCY threads, each sending GET requests one after the
-other on a keep-alive connection (reopened when the server closes it), and prints one JSON
-object: requests, errors, rps, p50_ms, p99_ms."""
+TARGETS.json CONCURRENCY SECONDS`` runs CONCURRENCY threads, each sending GET requests one after
+the other on a keep-alive connection (reopened when the server closes it), and prints one JSON
+object: requests, errors, rps, p50_ms, p99_ms, statuses.
+
+TARGETS.json is ``{"url": "http://host:port", "requests": [{"path": ..., "headers": {...}},
+...]}``: the threads rotate over the requests, each thread starting at its own place in the
+list. As with ``wrk``, an error is a status of 400 or more or a failed connection; a 304 is an
+answer.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import json
 import sys
 import threading
 import time
+from collections import Counter
+from pathlib import Path
 from urllib.parse import urlsplit
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
@@ -23,22 +31,26 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def run(url: str, concurrency: int, seconds: float) -> dict:
+def run(url: str, requests: list[dict], concurrency: int, seconds: float) -> dict:
     parts = urlsplit(url)
-    target = parts.path + ("?" + parts.query if parts.query else "")
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
+    statuses: list[Counter] = [Counter() for _ in range(concurrency)]
     deadline = time.perf_counter() + seconds
 
     def worker(i: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        k = i * len(requests) // concurrency
         while time.perf_counter() < deadline:
+            req = requests[k % len(requests)]
+            k += 1
             start = time.perf_counter()
             try:
-                conn.request("GET", target, headers={"Accept": ACCEPT})
+                conn.request("GET", req["path"], headers={"Accept": ACCEPT, **req["headers"]})
                 response = conn.getresponse()
                 response.read()
-                if response.status != 200:
+                statuses[i][response.status] += 1
+                if response.status >= 400:
                     errors[i] += 1
                 if response.will_close:
                     conn.close()
@@ -63,11 +75,13 @@ def run(url: str, concurrency: int, seconds: float) -> dict:
         "rps": len(every) / elapsed,
         "p50_ms": percentile(every, 50),
         "p99_ms": percentile(every, 99),
+        "statuses": {str(k): v for k, v in sorted(sum(statuses, Counter()).items())},
     }
 
 
 def main() -> None:
-    print(json.dumps(run(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]))))
+    spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    print(json.dumps(run(spec["url"], spec["requests"], int(sys.argv[2]), float(sys.argv[3]))))
 
 
 if __name__ == "__main__":

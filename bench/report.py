@@ -16,7 +16,20 @@ from pathlib import Path
 from bench import RESULTS, is_number, spread
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-PEERS = ("rdflib-endpoint", "virtuoso", "ceiling")
+NOMENGRAPH = ("nomengraph", "nomengraph-cold")
+# Column order of the endpoint tables ("ceiling" is the gunicorn ceiling of older records).
+PEERS = (
+    "oxigraph",
+    "oxigraph-timeout",
+    "virtuoso",
+    "rdflib-endpoint",
+    "ceiling-granian",
+    "ceiling-gunicorn",
+    "ceiling",
+)
+VARIANT = {"nomengraph": "warm", "nomengraph-cold": "cold"}
+CONDITIONAL = "conditional"
+ERRORS_UP_TO = 16  # connections: the errors goal's range
 
 
 def _f(value, digits: int = 1) -> str:
@@ -76,21 +89,343 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
     return lines + [""]
 
 
+def speed(record: dict | None) -> float | None:
+    """Answered requests per second (2xx/3xx) of a record: ``ok_rps``, or ``rps`` in records
+    written before errors were told apart."""
+    if not record:
+        return None
+    value = record.get("ok_rps", record.get("rps"))
+    return value if is_number(value) else None
+
+
+def _speed_key(record: dict) -> str:
+    return "ok_rps" if "ok_rps" in record else "rps"
+
+
+def _errors(record: dict) -> int:
+    return int(record.get("errors") or 0) + int(record.get("read_errors") or 0)
+
+
+# Goals (issue 11, point 8), as ratios in one run --------------------------------------------
+
+# (goal, nomengraph servers, peer, queries (None: every query), minimum ratio, strictly above
+# the minimum, concurrencies (None: every one measured))
+SPEED_GOALS = (
+    (
+        "ahead of oxigraph-timeout",
+        NOMENGRAPH,
+        "oxigraph-timeout",
+        None,
+        1.0,
+        True,
+        None,
+    ),
+    (
+        "warm: ahead of oxigraph",
+        ("nomengraph",),
+        "oxigraph",
+        ("lookup", "profile"),
+        1.0,
+        True,
+        None,
+    ),
+    (
+        "cold: ≥ 0.5× oxigraph",
+        ("nomengraph-cold",),
+        "oxigraph",
+        ("lookup",),
+        0.5,
+        False,
+        None,
+    ),
+    (
+        "≥ 1.2× virtuoso at c=4",
+        NOMENGRAPH,
+        "virtuoso",
+        None,
+        1.2,
+        False,
+        (4,),
+    ),
+)
+MET, NOT_MET, NOT_MEASURED = "met", "**not met**", "not measured"
+
+
+def goals(data: dict) -> list[dict]:
+    """The goals of the endpoint, each per nomengraph server (warm, cold) and query: the
+    figure at each concurrency (errors, or the ratio of answered requests/s, nomengraph /
+    peer) and whether the goal is met. Speed goals hold at every concurrency measured (the
+    Virtuoso goal at 4 connections); the errors goal counts errors, read errors and crashes of
+    every query up to 16 connections."""
+    recs = data.get("endpoint") or []
+    if not recs:
+        return []
+    by = {(r["server"], r["query"], r["concurrency"]): r for r in recs}
+    concs = sorted({r["concurrency"] for r in recs})
+    queries = [q for q in dict.fromkeys(r["query"] for r in recs) if q != CONDITIONAL]
+    rows = []
+    for server in NOMENGRAPH:
+        mine = [r for r in recs if r["server"] == server]
+        cells = {}
+        for c in concs:
+            at = [r for r in mine if r["concurrency"] == c]
+            if c <= ERRORS_UP_TO and at:
+                failed = sum(_errors(r) for r in at)
+                crashes = sum(int(r.get("crashes") or 0) for r in at)
+                cells[c] = f"{failed}" + (f" + {crashes} crash" if crashes else "")
+        bad = [r for r in mine if r["concurrency"] <= ERRORS_UP_TO and _failed(r)]
+        if bad:
+            status = NOT_MET
+        elif not mine or max(r["concurrency"] for r in mine) < ERRORS_UP_TO:
+            status = NOT_MEASURED
+        else:
+            status = MET
+        rows.append(
+            {
+                "goal": f"0 errors up to c={ERRORS_UP_TO}",
+                "server": server,
+                "query": "all",
+                "cells": cells,
+                "status": status,
+            }
+        )
+    for goal, servers, peer, goal_queries, minimum, strict, goal_concs in SPEED_GOALS:
+        for server in servers:
+            for q in goal_queries or queries:
+                cells, verdicts = {}, []
+                for c in goal_concs or concs:
+                    ours, theirs = speed(by.get((server, q, c))), speed(by.get((peer, q, c)))
+                    if ours is None or theirs is None:
+                        verdicts.append(None)
+                        continue
+                    if theirs == 0:
+                        cells[c] = "∞" if ours > 0 else "–"
+                        verdicts.append(ours > 0)
+                        continue
+                    value = ours / theirs
+                    cells[c] = f"{value:.2f}"
+                    verdicts.append(value > minimum if strict else value >= minimum)
+                if any(v is False for v in verdicts):
+                    status = NOT_MET
+                elif not verdicts or any(v is None for v in verdicts):
+                    status = NOT_MEASURED
+                else:
+                    status = MET
+                rows.append(
+                    {"goal": goal, "server": server, "query": q, "cells": cells, "status": status}
+                )
+    return rows
+
+
+def _failed(record: dict) -> bool:
+    return bool(_errors(record) or record.get("crashes"))
+
+
+def goals_section(data: dict) -> list[str]:
+    rows = goals(data)
+    if not rows:
+        return []
+    concs = sorted(
+        {c for r in rows for c in r["cells"]} | {r["concurrency"] for r in data["endpoint"]}
+    )
+    lines = [
+        "### Goals (issue 11), in this run",
+        "",
+        "The goals of the endpoint, as ratios in this run (`oxigraph`: Oxigraph's own server, "
+        "`oxigraph serve-read-only`; `oxigraph-timeout`: the same with `--timeout-s 10`):",
+        "",
+        f"- *0 errors up to c={ERRORS_UP_TO}*: no failed request (a status of 400 or more, a "
+        "connect, write, timeout or read error) and no crash, on every query and at every "
+        f"concurrency up to {ERRORS_UP_TO} connections; the cells count them, summed over the "
+        "queries;",
+        "- *ahead of oxigraph-timeout*: more answered requests/s than Oxigraph's server with its "
+        "timeout, on every query;",
+        "- *warm: ahead of oxigraph*: warm, more than Oxigraph's server without a timeout, on "
+        "lookup and profile;",
+        "- *cold: ≥ 0.5× oxigraph*: cold, at least half of Oxigraph's server without a timeout, "
+        "on lookup;",
+        "- *≥ 1.2× virtuoso at c=4*: at least 1.2 times Virtuoso's answered requests/s at 4 "
+        "connections, on every query.",
+        "",
+        "Warm: `nomengraph serve` as configured by default (its answer cache on), the requests "
+        "repeating over the passes of each rotation; cold: the same with "
+        "`NOMENGRAPH_CACHE_BYTES=0`. Goals that name neither are shown for both. A ratio is "
+        "nomengraph's answered requests/s (2xx/3xx) over the peer's, of the medians; a speed "
+        "goal must hold at every concurrency measured (the Virtuoso goal at 4 connections only); "
+        "a peer that answered nothing gives ∞.",
+        "",
+    ]
+    table = [
+        [r["goal"], VARIANT.get(r["server"], r["server"]), r["query"]]
+        + [r["cells"].get(c, "–") for c in concs]
+        + [r["status"]]
+        for r in rows
+    ]
+    lines += _table(["goal", "nomengraph", "query", *[f"c={c}" for c in concs], "status"], table)
+    met = sum(r["status"] == MET for r in rows)
+    missed = sum(r["status"] == NOT_MET for r in rows)
+    lines += [
+        f"{met} of {len(rows)} met, {missed} not met, {len(rows) - met - missed} not measured.",
+        "",
+    ]
+    return lines
+
+
+def goal_lines(data: dict) -> list[str]:
+    """The goals as one line each (the bench's closing lines)."""
+    out = []
+    for r in goals(data):
+        figures = ", ".join(f"c={c} {v}" for c, v in sorted(r["cells"].items()))
+        status = r["status"].strip("*")
+        out.append(
+            f"{r['goal']} [{VARIANT.get(r['server'], r['server'])}, {r['query']}]: "
+            f"{status} ({figures or 'no figures'})"
+        )
+    return out
+
+
+def errors_section(data: dict) -> list[str]:
+    """Failed requests and crashes of every server, by connections, summed over the queries."""
+    recs = data.get("endpoint") or []
+    if not recs or not any("ok_rps" in r for r in recs):
+        return []
+    servers = [s for s in (*NOMENGRAPH, *PEERS) if any(r["server"] == s for r in recs)]
+    concs = sorted({r["concurrency"] for r in recs})
+    rows = []
+    for s in servers:
+        mine = [r for r in recs if r["server"] == s]
+        if s.startswith("ceiling"):  # one measurement, repeated under every query's name
+            first = mine[0]["query"]
+            mine = [r for r in mine if r["query"] == first]
+        row = [s]
+        for c in concs:
+            at = [r for r in mine if r["concurrency"] == c]
+            if not at:
+                row.append("–")
+                continue
+            failed = sum(int(r.get("errors") or 0) for r in at)
+            read = sum(int(r.get("read_errors") or 0) for r in at)
+            total = sum(int(r.get("requests") or 0) for r in at)
+            text = f"{failed:,} / {total:,}"
+            if read:
+                text += f" (+{read:,} read)"
+            row.append(f"**{text}**" if failed or read else text)
+        crashes = sum(int(r.get("crashes") or 0) for r in mine)
+        row += [f"**{crashes}**" if crashes else "0", failure_text(mine) or "–"]
+        rows.append(row)
+    lines = [
+        "Failures / answers received, summed over the queries and runs (failures: answers with "
+        "a status of 400 or more, connect, write and timeout errors; read errors, connections "
+        "closed by the server, apart), and runs in which the server's process exited "
+        "(crashes; the server is started again for the next run):",
+        "",
+    ]
+    return lines + _table(["server", *[f"c={c}" for c in concs], "crashes", "failures"], rows)
+
+
+def _where(records: list[dict]) -> str:
+    """``query c=N`` of a few records, or the query names of many."""
+    if len(records) <= 3:
+        return ", ".join(f"{r['query']} c={r['concurrency']}" for r in records)
+    return ", ".join(dict.fromkeys(r["query"] for r in records))
+
+
+def failure_text(records: list[dict]) -> str:
+    """How and where a server failed: each failing status, socket and read errors, crashes."""
+    by_kind: dict[str, list[tuple[int, dict]]] = {}
+    for r in records:
+        statuses = r.get("statuses") or {}
+        counted = 0
+        for code, n in statuses.items():
+            if int(code) >= 400 and n:
+                by_kind.setdefault(f"× {code}", []).append((n, r))
+                counted += n
+        other = int(r.get("errors") or 0) - counted
+        if other > 0:
+            kind = " socket errors" if "statuses" in r else " errors"
+            by_kind.setdefault(kind, []).append((other, r))
+        if r.get("read_errors"):
+            by_kind.setdefault(" read errors", []).append((int(r["read_errors"]), r))
+        if r.get("crashes"):
+            by_kind.setdefault(" crashes", []).append((int(r["crashes"]), r))
+    return "; ".join(
+        f"{sum(n for n, _ in found):,}{kind} ({_where([r for _, r in found])})"
+        for kind, found in by_kind.items()
+    )
+
+
+def answers_notes(data: dict) -> list[str]:
+    """Peers whose answers (rows or triples over one pass of a rotation) differ from
+    nomengraph's."""
+    recs = data.get("endpoint") or []
+    ours = {r["query"]: r.get("rows") for r in recs if r["server"] == "nomengraph"}
+    differ = {}
+    for r in recs:
+        mine, expected = r.get("rows"), ours.get(r["query"])
+        if (
+            r["server"].startswith("ceiling")
+            or r["server"] == "nomengraph"
+            or r["query"] == CONDITIONAL
+        ):
+            continue
+        if is_number(mine) and is_number(expected) and mine != expected:
+            differ[r["server"], r["query"]] = (
+                f"{r['server']} {r['query']}: {mine:,} against {expected:,}"
+            )
+    if not differ:
+        return []
+    return [
+        "Answers that differ from nomengraph's (rows or triples over one pass): "
+        + "; ".join(differ.values())
+        + ".",
+        "",
+    ]
+
+
 def endpoint_section(data: dict) -> list[str]:
     recs = data.get("endpoint") or []
     if not recs:
         return []
-    servers = [s for s in ("nomengraph", *PEERS) if any(r["server"] == s for r in recs)]
+    servers = [s for s in (*NOMENGRAPH, *PEERS) if any(r["server"] == s for r in recs)]
     by = {(r["server"], r["query"], r["concurrency"]): r for r in recs}
     keys = sorted(
         {(r["query"], r["concurrency"]) for r in recs},
         key=lambda k: (list(dict.fromkeys(r["query"] for r in recs)).index(k[0]), k[1]),
     )
+    new = any("ok_rps" in r for r in recs)
     lines = [
         f"### Endpoint (load generator: {data.get('load_generator', '?')}, "
         f"{data.get('duration_s')} s per run, {_runs_text(recs)} of each figure)",
         "",
-        "Requests/s, median (min–max) over the runs; then p50 / p99 ms (medians). Errors are "
+    ]
+    stack = data.get("endpoint_stack")
+    if stack:
+        lines += [
+            f"`nomengraph serve`: {stack['server']}, {stack['interface'].upper()} interface, "
+            f"{stack['workers']} server process(es)"
+            + (" (read from `nomengraph.server.run`)" if stack.get("source") != "assumed" else "")
+            + "; `ceiling-granian` is served the same way.",
+            "",
+        ]
+    rotation = data.get("endpoint_rotation")
+    if rotation:
+        lines += [
+            "Distinct requests each query rotates over: "
+            + ", ".join(f"{q} {n}" for q, n in rotation.items())
+            + ".",
+            "",
+        ]
+    conditional = [r for r in recs if r["query"] == CONDITIONAL]
+    if conditional:
+        statuses = sorted({str(r.get("status")) for r in conditional})
+        lines += [
+            "`conditional`: the lookup requests with `If-None-Match` and each answer's ETag "
+            f"(status of such a request: {', '.join(statuses)}).",
+            "",
+        ]
+    lines += [
+        ("Answered requests/s (2xx/3xx)" if new else "Requests/s")
+        + ", median (min–max) over the runs; then p50 / p99 ms (medians). Errors are "
         "all 0 unless shown (summed over the runs).",
         "",
     ]
@@ -102,25 +437,41 @@ def endpoint_section(data: dict) -> list[str]:
             if r is None:
                 row.append("–")
                 continue
-            text = f"{cell(r, 'rps')}; {_f(r.get('p50_ms'), 2)} / {_f(r.get('p99_ms'), 2)}"
+            text = f"{cell(r, _speed_key(r))}; {_f(r.get('p50_ms'), 2)} / {_f(r.get('p99_ms'), 2)}"
             if r.get("errors"):
                 text += f" **{r['errors']} err**"
+            if r.get("crashes"):
+                text += f" **{r['crashes']} crash**"
             row.append(text)
         rows.append(row)
     lines += _table(["query", "conc.", *servers], rows)
-    ratio_rows = []
-    for q, c in keys:
-        ours = by.get(("nomengraph", q, c)) or {}
-        row = [q, str(c)]
-        for s in servers[1:]:
-            row.append(ratio(ours.get("rps"), (by.get((s, q, c)) or {}).get("rps")))
-        ratio_rows.append(row)
-    if len(servers) > 1 and "nomengraph" in servers:
+    lines += answers_notes(data)
+    lines += errors_section(data)
+    for ours_name in (s for s in NOMENGRAPH if s in servers):
+        # warm against every other server (the cold one too: the cache's gain); cold against
+        # the peers
+        others = [
+            s
+            for s in servers
+            if s != ours_name and not (s in NOMENGRAPH and ours_name != "nomengraph")
+        ]
+        if not others:
+            continue
+        ratio_rows = []
+        for q, c in keys:
+            ours = by.get((ours_name, q, c))
+            if ours is None:
+                continue
+            row = [q, str(c)]
+            for s in others:
+                row.append(ratio(speed(ours), speed(by.get((s, q, c)))))
+            ratio_rows.append(row)
         lines += [
-            "Throughput ratio nomengraph / peer, of the medians (above 1: nomengraph is faster):",
+            f"Throughput ratio {ours_name} / peer, of the medians (above 1: {ours_name} is "
+            "faster):",
             "",
         ]
-        lines += _table(["query", "conc.", *servers[1:]], ratio_rows)
+        lines += _table(["query", "conc.", *others], ratio_rows)
     top = max(c for _, c in keys)
     cpu = [
         [r["server"], r["query"], str(r["concurrency"]), cell(r, "cpu_ms_per_request")]
@@ -400,6 +751,7 @@ def generated(data: dict, folder: Path, figures: Path | None = None) -> str:
     if data.get("notes"):
         lines.append("")
     for section in (
+        goals_section,
         endpoint_section,
         build_section,
         scale_section,
