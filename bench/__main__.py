@@ -31,7 +31,7 @@ SERVERS = (
 # Names that stand for several servers in --servers.
 ALIASES = {"ceiling": ("ceiling-granian", "ceiling-gunicorn")}
 QUERY_CHOICES = ("lookup", "profile", "usage", "construct", "conditional")
-NOMENGRAPH_WORKERS = 2  # nomengraph serve --workers
+NOMENGRAPH_WORKERS = 4  # nomengraph serve --workers: query worker processes (the default)
 OXIGRAPH_TIMEOUT_S = 10.0  # oxigraph serve-read-only --timeout-s, for oxigraph-timeout
 # Counts the same in every run of a measurement: kept as they are, not as medians.
 COUNTS = ("triples", "stored", "jobs")

@@ -213,7 +213,7 @@ class Server:
 
 
 def start_nomengraph(
-    store: Path, name: str = "nomengraph", env: dict | None = None, workers: int = 2
+    store: Path, name: str = "nomengraph", env: dict | None = None, workers: int = 4
 ) -> Server:
     """``nomengraph serve`` as a user starts it (its command line only), with ``env`` added
     (``NOMENGRAPH_CACHE_BYTES=0`` for the cold server)."""
@@ -229,7 +229,7 @@ def start_nomengraph(
     return server
 
 
-def serve_stack(workers: int = 2) -> dict:
+def serve_stack(workers: int = 4) -> dict:
     """How ``nomengraph serve --workers N`` serves HTTP: server, interface, server worker
     processes (and granian's threads), read from ``nomengraph.server.run`` when it builds a
     granian server; else gunicorn's options; else the assumed granian ASGI with N workers."""
