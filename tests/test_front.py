@@ -340,11 +340,13 @@ def test_answers_carry_an_etag_and_conditional_requests_get_304(front):
     status, headers, body, _ = client.query(ask(400))
     assert status == 200 and headers["etag"].startswith('"')
     assert "no-cache" in headers["cache-control"]
+    assert headers["x-store-generation"]  # which store generation answered
     etag = headers["etag"]
     again = client.query(ask(400))
     assert again[0] == 200 and again[1]["etag"] == etag and again[2] == body
     status, headers, body304, _ = client.query(ask(400), **{"If-None-Match": etag})
     assert status == 304 and body304 == b"" and headers["etag"] == etag
+    assert headers["x-store-generation"] == again[1]["x-store-generation"]
     assert client.query(ask(400), **{"If-None-Match": '"other"'})[0] == 200
     xml = client.query(ask(400), Accept="application/sparql-results+xml")
     assert xml[0] == 200 and xml[1]["etag"] != etag and b"<sparql" in xml[2]

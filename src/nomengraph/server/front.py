@@ -43,6 +43,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 DEADLINE_KEY = "nomengraph.deadline"  # WSGI environ: time.monotonic() by which to answer
 CLIENT_KEY = "nomengraph.client"
 GENERATION_KEY = "nomengraph.generation"
+GENERATION_HEADER = "x-store-generation"  # on every answer from a store generation
 UNGUARDED_PREFIXES = ("/static/", "/healthz")
 CACHEABLE_METHODS = ("GET", "HEAD", "POST")
 
@@ -282,7 +283,12 @@ class Front:
             etag = '"' + key[:20].hex() + '"'
             match = headers.get("if-none-match")
             if match and method != "POST" and (match.strip() == "*" or etag in _tags(match)):
-                return Cached(304, [("cache-control", self.cache_control)], b"", etag)
+                return Cached(
+                    304,
+                    [("cache-control", self.cache_control), (GENERATION_HEADER, generation)],
+                    b"",
+                    etag,
+                )
             if self.cache is not None:
                 if self.cache_generation != generation:
                     self.cache.clear()
@@ -304,6 +310,8 @@ class Front:
         finally:
             if guarded:
                 self.admission.leave(client)
+        if generation is not None:
+            answer.headers.append((GENERATION_HEADER, generation))
         if key is not None and etag is not None and answer.status == 200:
             answer.etag = etag
             answer.headers.append(("cache-control", self.cache_control))
