@@ -10,7 +10,13 @@ import yaml
 
 from nomengraph import iris, resources
 from nomengraph.build import BuildError, run_build, store_stats
-from nomengraph.store import OxigraphStore, StoreError, build_store
+from nomengraph.store import (
+    OxigraphStore,
+    StoreError,
+    build_store,
+    current_generation,
+    generations_dir,
+)
 from test_remote import cli
 
 ROOT = Path(__file__).parents[1]
@@ -34,6 +40,12 @@ def small_cards(tmp_path: Path, numbers=("2.6", "5.1", "8.3")) -> Path:
     for n in numbers:
         shutil.copy(CARDS / "cigref-2018" / f"{n}.yaml", cards / "cigref-2018" / f"{n}.yaml")
     return cards
+
+
+def generations(store: Path) -> list[str]:
+    """The generations kept beside ``store`` (sorted ids)."""
+    gens = generations_dir(store)
+    return sorted(e.name for e in gens.iterdir() if not e.is_symlink() and e.name != ".lock")
 
 
 def test_build_loads_every_named_graph(built):
@@ -86,7 +98,8 @@ def test_violations_stop_the_build_and_keep_the_previous_store(tmp_path):
     assert "cigref-2018/2.6.yaml" in out.stdout
     assert "left as it was" in out.stderr
     assert OxigraphStore.open(store).count() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "store"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".store-generations", "cards", "store"]
+    assert generations(store) == [current_generation(store)]
 
 
 def test_malformed_card_is_a_build_error_naming_the_file(tmp_path):
@@ -109,7 +122,8 @@ def test_broken_load_keeps_the_previous_store(tmp_path):
     with pytest.raises(StoreError, match="line 2"):
         build_store(good + b"<http://example.org/s> <broken\n", store)
     assert OxigraphStore.open(store).count() == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".store-generations", "store"]
+    assert generations(store) == [current_generation(store)]
 
 
 def test_missing_store_is_a_clear_error(tmp_path):

@@ -1,7 +1,9 @@
 """The build: convert the cards, validate the graph, and load it into the on-disk store.
 
-The store is swapped in only when validation finds no violation; warnings (source faults recorded
-faithfully) do not stop the build. A failed build leaves the previous store intact.
+The store's new generation is made current only when validation finds no violation; warnings
+(source faults recorded faithfully) do not stop the build. A failed or killed build leaves the
+previous store intact (:func:`nomengraph.store.build_store`), and so do the exports: each file is
+written aside and renamed into place (:func:`nomengraph.convert.export`).
 """
 
 from __future__ import annotations
@@ -156,7 +158,7 @@ def run_build(
     seconds["load"] = time.perf_counter() - t
     if exports_dir is not None:
         t = time.perf_counter()
-        export(quads, Path(exports_dir))
+        export(quads, Path(exports_dir), progress=say)
         seconds["export"] = time.perf_counter() - t
         say(f"export: Turtle, N-Triples, N-Quads and JSON-LD in {exports_dir}")
     where = remote.display_url if remote is not None else Path(store_path)

@@ -20,11 +20,14 @@ import atexit
 import json
 import os
 import queue
+import secrets
 import subprocess
 import sys
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -34,6 +37,7 @@ from nomengraph.server import lexer
 from nomengraph.server.negotiation import NegotiationError, negotiate
 
 READY_TIMEOUT = 120.0  # seconds for a new worker to open (or copy) the store
+MARK_ATTEMPTS = 5  # tries to read the update marks after a worker was killed during an update
 
 
 class QueryError(Exception):
@@ -96,12 +100,16 @@ class WorkerFailure(QueryError):
 
 @dataclass(frozen=True)
 class QueryResult:
-    """A query's answer, serialised: ``kind`` is select, ask, construct or describe."""
+    """A query's answer, serialised: ``kind`` is select, ask, construct or describe.
+
+    ``generation`` is the generation of the data the answer was computed on (see
+    :meth:`Executor.get_generation`); None when it is not known (then do not cache the answer)."""
 
     kind: str
     media_type: str
     body: bytes
     rows: int = 0
+    generation: str | None = None
 
 
 class _Child:
@@ -215,11 +223,15 @@ def check_update_policy(scan: lexer.Scan, allow_service: bool) -> None:
 
 
 class Executor:
-    """Runs queries (and updates) against one store in a pool of killable worker processes.
+    """Runs queries (and updates) against one store generation in a pool of killable worker
+    processes.
 
-    ``processes`` workers run queries side by side (a sync gunicorn worker needs one). With
-    ``writable=True`` the store is opened read-write for SPARQL Update, by a single worker (only
-    one process may open the on-disk store for writing): queries and updates then take turns.
+    The store path is resolved once, at start: the executor serves that generation for its whole
+    life (a new build makes a new generation; the application starts a new executor for it, see
+    :mod:`nomengraph.server`). ``processes`` workers run queries side by side. With
+    ``writable=True`` the generation is opened read-write for SPARQL Update, by a single worker
+    (only one process may open an on-disk store for writing): queries and updates then take turns,
+    and each update is all or nothing (see :meth:`update`).
     """
 
     def __init__(
@@ -234,7 +246,9 @@ class Executor:
         prefixes: dict[str, str] | None = None,
         processes: int = 1,
     ) -> None:
-        self.store_path = Path(store).resolve()
+        from nomengraph.store import resolve_generation
+
+        self.generation, self.store_path = resolve_generation(store)
         self.writable = writable
         self.in_memory = in_memory and not writable
         self.max_rows = max_rows
@@ -250,6 +264,12 @@ class Executor:
         }
         self._owner = os.getpid()
         self._lock = threading.Lock()
+        # Writable: queries and updates take turns (an update and the removal of its mark are
+        # one turn, so no query sees a mark); the count of updates applied since start, and a
+        # token of this start, make the generation of the data (see get_generation).
+        self._turns = threading.Lock()
+        self._updates = 0
+        self._epoch = f"{time.time_ns():x}"
         self._stats: dict[str, int] = {}
         self._children: list[_Child] = []
         self._free: queue.Queue[_Child] = queue.Queue()
@@ -264,6 +284,9 @@ class Executor:
             self._stats = dict(first.stats or {})
         finally:
             self._free.put(first)
+        if writable:
+            # Marks left by a crash are removed before any query runs.
+            self._stats = dict(self._marks(clear=True)["stats"])
         ref = weakref.ref(self)
         atexit.register(lambda: (e := ref()) is not None and e.close())
 
@@ -285,6 +308,28 @@ class Executor:
     def worker_pids(self) -> list[int]:
         """Process ids of the worker processes (a killed worker is replaced by a new pid)."""
         return [c.pid for c in self._children if c.pid is not None]
+
+    def get_generation(self) -> str:
+        """The generation of the data this executor answers from: the store generation id;
+        when writable, followed by ``:`` and a token of this start and the count of updates
+        applied since (``<generation>:<start>.<updates>``), so that it changes with each update
+        that was applied (and never comes back after a restart)."""
+        if not self.writable:
+            return self.generation
+        return f"{self.generation}:{self._epoch}.{self._updates}"
+
+    @contextmanager
+    def _turn(self, limit: float) -> Iterator[None]:
+        """When writable, wait (at most ``limit``) for the turn of queries and updates."""
+        if not self.writable:
+            yield
+            return
+        if not self._turns.acquire(timeout=limit):
+            raise ServerBusy(f"the store was busy (an update) for {limit:g} s; try again later")
+        try:
+            yield
+        finally:
+            self._turns.release()
 
     # -- running ---------------------------------------------------------------------------
 
@@ -357,23 +402,75 @@ class Executor:
             message["named_graphs"] = list(named_graph_uris or [])
         else:
             message["union"] = not scan.has("FROM")
-        answer = self._call(message, limit)
+        with self._turn(limit):
+            generation = self.get_generation()
+            answer = self._call(message, limit)
         kind = answer["kind"]
         if kind == "graph":
             kind = "describe" if scan.form == "describe" else "construct"
-        return QueryResult(kind, answer["media_type"], answer["body"], answer.get("rows", 0))
+        return QueryResult(
+            kind, answer["media_type"], answer["body"], answer.get("rows", 0), generation
+        )
 
     def update(
         self, update: str, *, timeout: float | None = None, base_iri: str | None = None
     ) -> None:
-        """Run a SPARQL Update (only on a writable executor). Raises :class:`QueryError`."""
+        """Run a SPARQL Update (only on a writable executor). Raises :class:`QueryError`.
+
+        All or nothing, and the outcome reported is true: the worker applies the update and a
+        mark naming it in one transaction, and flushes the store, before it answers. When the
+        worker has to be killed (time limit) or dies, a new worker opens the store and the mark
+        tells: there, the update was applied and this returns normally (the update is durable);
+        absent, it was not, and the error is raised. The mark is then removed, in the same turn
+        (queries wait for it, so no query sees a mark)."""
         if not self.writable:
             raise QueryForbidden("SPARQL Update is disabled on this endpoint (read-only)")
         limit = self._limit(timeout)
         scan = lexer.scan(update)
         check_update_policy(scan, self.allow_service)
-        answer = self._call({"op": "update", "update": update, "base_iri": base_iri}, limit)
-        self._stats = dict(answer["stats"])
+        mark = secrets.token_hex(8)
+        message = {"op": "update", "update": update, "base_iri": base_iri, "mark": mark}
+        with self._turn(limit):
+            try:
+                self._call(message, limit)
+            except ServerBusy:
+                raise  # never sent
+            except QueryError as exc:
+                # Stopped or failed: applied only if its mark is in the store. (A worker that
+                # answered with an error rolled back; one that was killed may have committed.)
+                killed = isinstance(exc, QueryTimeout | WorkerFailure)
+                try:
+                    found = self._marks(clear=True)
+                except WorkerFailure:
+                    if killed:
+                        raise WorkerFailure(
+                            "the update was stopped and the store could not be reopened to "
+                            "check whether it was applied: its outcome is unknown"
+                        ) from None
+                    raise exc from None
+                self._stats = dict(found["stats"])
+                if mark not in found["marks"]:
+                    raise
+            else:
+                try:
+                    self._stats = dict(self._marks(clear=True)["stats"])
+                except WorkerFailure:
+                    pass  # applied and flushed; its mark goes when the store is next opened
+            self._updates += 1
+
+    def _marks(self, *, clear: bool) -> dict[str, Any]:
+        """The worker's answer to ``marks`` (the update marks in the store, removed when
+        ``clear``), retried while the worker restarts, within :data:`READY_TIMEOUT`."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        for attempt in range(MARK_ATTEMPTS):
+            left = deadline - time.monotonic()
+            try:
+                return self._call({"op": "marks", "clear": clear}, max(1.0, left))
+            except (QueryTimeout, WorkerFailure):
+                if left <= 1.0 or attempt == MARK_ATTEMPTS - 1:
+                    break
+                time.sleep(0.1 * (attempt + 1))
+        raise WorkerFailure("the query worker cannot open the store to check its update marks")
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -423,6 +520,7 @@ class RemoteExecutor:
     """
 
     in_memory = False
+    generation = None  # a remote store changes without telling: its answers are not cached
 
     def __init__(
         self,
@@ -455,6 +553,10 @@ class RemoteExecutor:
 
     def worker_pids(self) -> list[int]:
         return []
+
+    def get_generation(self) -> str | None:
+        """None: the generation of a remote store's data is not known."""
+        return None
 
     def _forward(self, call: Any, limit: float) -> Any:
         from nomengraph.remote import StoreHTTPError, StoreTimeout

@@ -5,7 +5,7 @@ kills (and replaces) when a query outlives its time limit. The parent talks to i
 pipes with :mod:`multiprocessing.connection` messages (pickled dicts, trusted both ways):
 
 * first, the worker sends ``{"ready": True, "graphs": {...}, "pid": ...}`` (or ``{"fatal": msg}``);
-* then, for each request ``{"op": "query" | "update" | "stats", ...}`` it sends one answer
+* then, for each request ``{"op": "query" | "update" | "stats" | "marks", ...}`` it sends one answer
   ``{"ok": True, ...}`` or ``{"ok": False, "error": kind, "message": text}``.
 
 Run as ``python -m nomengraph.server.worker IN_FD OUT_FD CONFIG_JSON`` by the executor only.
@@ -20,6 +20,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
+
+from nomengraph.store import apply_marked_update, clear_update_marks, update_marks
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RESULTS_FORMATS = {
@@ -174,9 +176,17 @@ class Worker:
         }
 
     def update(self, msg: dict[str, Any]) -> dict[str, Any]:
+        if msg.get("mark"):  # all or nothing, with a mark telling it was applied (see store.py)
+            apply_marked_update(self.store, msg["update"], msg["mark"], msg.get("base_iri"))
+            return {"ok": True}
         self.store.update(msg["update"], base_iri=msg.get("base_iri"))
         self.store.flush()
         return {"ok": True, "stats": self.stats()}
+
+    def marks(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """The update marks in the store; removed when ``clear`` is set."""
+        found = clear_update_marks(self.store) if msg.get("clear") else update_marks(self.store)
+        return {"ok": True, "marks": sorted(found), "stats": self.stats()}
 
     def handle(self, msg: dict[str, Any]) -> dict[str, Any]:
         op = msg.get("op")
@@ -187,6 +197,8 @@ class Worker:
                 return self.update(msg)
             if op == "stats":
                 return {"ok": True, "stats": self.stats()}
+            if op == "marks":
+                return self.marks(msg)
             return {"ok": False, "error": "internal", "message": f"unknown operation {op!r}"}
         except SyntaxError as exc:
             return {"ok": False, "error": "syntax", "message": str(exc)}
