@@ -658,6 +658,34 @@ def test_the_generation_changes_with_each_applied_update(small_store, tmp_path):
         switch.close()
 
 
+def test_a_writable_server_follows_a_rebuild_and_updates_the_new_generation(tmp_path):
+    store = tmp_path / "store"
+    build_store(nquads("A", 5), store)
+    app = create_app(Settings(store=store, update_token=TOKEN, query_timeout=10.0))
+    switch = app.extensions["nomengraph"]
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    insert = "INSERT DATA { GRAPH <urn:x:data> { <urn:x:new> <urn:x:v> 'A' } }"
+    try:
+        assert client.post("/sparql", data={"update": insert}, headers=auth).status_code == 204
+        r = client.get("/sparql", query_string={"query": COUNT_BY_VERSION})
+        assert _versions(r.data) == [("A", 6)]
+        old = switch.current()
+        old_pids = old.worker_pids()
+        build_store(nquads("B", 7), store)
+        r = client.get("/sparql", query_string={"query": COUNT_BY_VERSION})
+        assert _versions(r.data) == [("B", 7)]  # the build replaced the updated data
+        assert r.headers["X-Store-Generation"].startswith(current_generation(store) + ":")
+        assert not any(_alive(pid) for pid in old_pids)
+        insert = insert.replace("'A'", "'B'")
+        assert client.post("/sparql", data={"update": insert}, headers=auth).status_code == 204
+        r = client.get("/sparql", query_string={"query": COUNT_BY_VERSION})
+        assert _versions(r.data) == [("B", 8)]
+    finally:
+        switch.close()
+    assert version_of(store)[1] == 9  # the update is in the current generation, on disk
+
+
 def test_updates_stopped_at_every_stage_are_applied_exactly_when_reported_done(tmp_path):
     """Updates sent with time limits from tiny to generous to a real server: the worker is
     killed before, during and after the commit. Each outcome reported (204 done, 503 stopped,
