@@ -636,6 +636,25 @@ def test_a_marked_update_is_one_transaction_with_its_mark(tmp_path):
     assert len(store) == 0 and UPDATE_MARKS not in {g.value for g in store.named_graphs()}
 
 
+def test_marks_left_by_a_crash_are_never_seen_and_are_removed_when_opened_for_writing(tmp_path):
+    store = tmp_path / "store"
+    build_store(nquads("A", 2), store)
+    writer = ox.Store(str(resolve_generation(store)[1]))
+    apply_marked_update(writer, "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } }", "m")
+    del writer  # as if the server had crashed before removing the mark
+    every_graph = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+    for settings in (Settings(store=store), Settings(store=store, update_token=TOKEN)):
+        app = create_app(settings)
+        switch = app.extensions["nomengraph"]
+        try:
+            graphs = switch.run(every_graph).body.decode()
+            assert "urn:x:g" in graphs and UPDATE_MARKS not in graphs
+            assert UPDATE_MARKS not in switch.stats
+        finally:
+            switch.close()
+    assert update_marks(ox.Store.read_only(str(resolve_generation(store)[1]))) == set()
+
+
 def test_the_generation_changes_with_each_applied_update(small_store, tmp_path):
     store = tmp_path / "store"
     shutil.copytree(small_store, store)

@@ -103,6 +103,7 @@ class Worker:
             self.store = ox.Store()
             self.store.bulk_extend(disk.quads_for_pattern(None, None, None, None))
             del disk
+            clear_update_marks(self.store)  # a crash of a writable server may have left some
         else:
             self.store = ox.Store.read_only(path)
 
