@@ -310,8 +310,14 @@ class Front:
         finally:
             if guarded:
                 self.admission.leave(client)
-        if generation is not None:
+        # The app names the generation that answered; it may be newer than the one read on
+        # arrival (a build flipped the store meanwhile): then the answer is neither keyed nor
+        # cached under the arrival's generation.
+        answered = next((v for k, v in answer.headers if k == GENERATION_HEADER), None)
+        if answered is None and generation is not None:
             answer.headers.append((GENERATION_HEADER, generation))
+        elif answered is not None and answered != generation:
+            key = etag = None
         if key is not None and etag is not None and answer.status == 200:
             answer.etag = etag
             answer.headers.append(("cache-control", self.cache_control))
