@@ -459,24 +459,25 @@ def _tags(header: str) -> list[str]:
 def _key(
     generation: str, method: str, path: str, query_string: str, headers: Any, body: bytes
 ) -> bytes:
-    """The cache key of a request: everything an answer depends on, in one digest."""
-    digest = hashlib.blake2b(digest_size=32)
-    for part in (
-        generation,
-        "GET" if method == "HEAD" else method,
-        path,
-        query_string,
-        headers.get("accept") or "",
-        headers.get("accept-language") or "",
-        headers.get("content-type") or "",
-        headers.get("cookie") or "",
-        headers.get("authorization") or "",
-    ):
-        data = part.encode("utf-8", "surrogateescape")
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    digest.update(body)
-    return digest.digest()
+    """The cache key of a request: everything an answer depends on, in one digest. The parts
+    are joined by NUL, which none of them can hold (HTTP forbids it in the request line and in
+    header values), so two different requests cannot join to the same text."""
+    get = headers.get
+    text = "\0".join(
+        (
+            generation,
+            "GET" if method == "HEAD" else method,
+            path,
+            query_string,
+            get("accept") or "",
+            get("accept-language") or "",
+            get("content-type") or "",
+            get("cookie") or "",
+            get("authorization") or "",
+            "",
+        )
+    )
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape") + body).digest()
 
 
 def _generation_of(settings: Settings) -> Callable[[], str | None]:
@@ -488,12 +489,22 @@ def _generation_of(settings: Settings) -> Callable[[], str | None]:
     current = getattr(store_module, "current_generation", None)
     path = os.fspath(settings.store)
     if current is not None:
+        last: list[str | None] = [None, None]  # the link's target and its generation
 
         def generation() -> str | None:
+            # One readlink per request; the store module's longer reading only on a change.
             try:
-                return current(path)
+                target = os.readlink(path)
+            except OSError:
+                target = None
+            if target is not None and target == last[0]:
+                return last[1]
+            try:
+                found = current(path)
             except (OSError, ValueError, store_module.StoreError):
                 return None
+            last[0], last[1] = target, found
+            return found
 
         return generation
 
