@@ -312,6 +312,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        per_client=args.per_client,
         query_timeout=args.timeout,
         max_rows=args.max_rows,
         update_token=args.update_token,
@@ -512,8 +513,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: 8000)")
-    p.add_argument("--workers", type=int, help="server processes (default: 2)")
-    p.add_argument("--timeout", type=float, help="query time limit in seconds (default: 10)")
+    p.add_argument(
+        "--workers", type=int, help="query worker processes, queries run at once (default: 4)"
+    )
+    p.add_argument(
+        "--timeout", type=float, help="query time limit in seconds, from arrival (default: 10)"
+    )
+    p.add_argument(
+        "--per-client",
+        type=int,
+        help="requests one client address may have in progress; more get 429 (default: 16)",
+    )
     p.add_argument("--max-rows", type=int, help="result rows at most (default: 10000)")
     p.add_argument("--update-token", help="enable SPARQL Update with this bearer token")
     p.add_argument("--allow-service", action="store_true", help="allow SERVICE and LOAD")
