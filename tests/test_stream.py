@@ -125,7 +125,14 @@ def test_failed_streamed_load_leaves_the_previous_store(tmp_path, monkeypatch):
     with pytest.raises(StoreError, match="zz-broken.yaml"):
         build_store(iter_quads(cards), tmp_path / "store")
     assert OxigraphStore.open(tmp_path / "store").graph_sizes() == good
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "store"]
+    # Nothing of the failed load is left: the store's generations are the good one alone.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".store-generations", "cards", "store"]
+    folders = [
+        p.name
+        for p in (tmp_path / ".store-generations").iterdir()
+        if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+    ]
+    assert folders == [store_module.current_generation(tmp_path / "store")]
 
 
 def test_graph_sizes_count_the_default_graph_too(tmp_path):

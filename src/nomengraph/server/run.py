@@ -21,9 +21,9 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
+from nomengraph.exitcodes import EXIT_ERROR
 from nomengraph.settings import Settings
 
-EXIT_ERROR = 2
 HEADER_ALLOWANCE = 48 * 1024  # bytes of headers granian buffers beside the request line
 
 
