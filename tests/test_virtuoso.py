@@ -10,6 +10,11 @@ docs/remote-store.md).
 The query library runs here on the graph of tests/test_queries.py (the project's cards, the
 mappings, the ESCO and ROME test fixtures), pushed to Virtuoso and queried through
 ``nomengraph serve --store URL``, and must give the answers it gives on the embedded store.
+
+A second private Virtuoso, left as installed, shows what requests sent straight to it can make it
+fetch (SERVICE, LOAD, the sponger, built-in functions; a loopback listener counts the
+connections), before and after the commands of docs/remote-store.md, "Turning federation off on
+the remote store", which are read from that file.
 """
 
 from __future__ import annotations
@@ -18,12 +23,16 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -31,7 +40,7 @@ import pytest
 from nomengraph.build import push_to_remote
 from nomengraph.query import load_query, run_query
 from nomengraph.remote import RemoteStore, StoreHTTPError, split_nquads
-from nomengraph.store import OxigraphStore
+from nomengraph.store import OxigraphStore, StoreError
 from test_queries import (
     DEFECTS,
     NAMES,
@@ -91,51 +100,84 @@ def private_ini(folder: Path, sql_port: int, http_port: int) -> Path:
     return ini
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private Virtuoso; yields its base URL (http://127.0.0.1:PORT)."""
-    folder = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = free_port(), free_port()
-    ini = private_ini(folder, sql_port, http_port)
-    log = (folder / "out.log").open("wb")
-    assert VIRTUOSO is not None and ISQL is not None
-    proc = subprocess.Popen(
-        [VIRTUOSO, "+configfile", str(ini), "+foreground"],
-        cwd=folder,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{http_port}"
-    try:
+class Virtuoso:
+    """A private Virtuoso: database, logs and ``autoexec.isql`` in ``folder`` (its working
+    directory), both ports on 127.0.0.1; it can be stopped and started again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sql_port, self.http_port = free_port(), free_port()
+        self.ini = private_ini(folder, self.sql_port, self.http_port)
+        self.base = f"http://127.0.0.1:{self.http_port}"
+        self.dba_password = "dba"  # the packaged database's
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        assert VIRTUOSO is not None
+        with (self.folder / "out.log").open("ab") as log:
+            self.proc = subprocess.Popen(
+                [VIRTUOSO, "+configfile", str(self.ini), "+foreground"],
+                cwd=self.folder,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
         deadline = time.monotonic() + 180
         while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"virtuoso exited: {(folder / 'out.log').read_text()}")
+            if self.proc.poll() is not None:
+                raise AssertionError(f"virtuoso exited: {(self.folder / 'out.log').read_text()}")
             try:
-                with urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=5):
-                    break
+                with urllib.request.urlopen(f"{self.base}/sparql?query=ASK%7B%7D", timeout=5):
+                    return
             except OSError:
                 if time.monotonic() > deadline:
                     raise AssertionError("virtuoso did not answer in 180 s") from None
                 time.sleep(0.5)
-        setup = f"grant SPARQL_UPDATE to \"SPARQL\"; USER_SET_PASSWORD('dba', '{DBA_PASSWORD}');"
-        grant = subprocess.run(
-            [ISQL, str(sql_port), "dba", "dba", f"exec={setup}"],
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def isql(self, statements: str | Path) -> str:
+        """Run SQL statements (a text, or a file of them) as dba; fail on any error."""
+        assert ISQL is not None
+        what = str(statements) if isinstance(statements, Path) else f"exec={statements}"
+        out = subprocess.run(
+            [ISQL, str(self.sql_port), "dba", self.dba_password, what],
             capture_output=True,
             text=True,
             timeout=60,
         )
-        assert grant.returncode == 0, grant.stdout + grant.stderr
-        yield base
+        assert out.returncode == 0 and "*** Error" not in out.stdout, out.stdout + out.stderr
+        return out.stdout
+
+
+@contextmanager
+def private_virtuoso(folder: Path) -> Iterator[Virtuoso]:
+    server = Virtuoso(folder)
+    try:
+        server.start()
+        yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private Virtuoso; yields its base URL (http://127.0.0.1:PORT)."""
+    with private_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        server.isql(
+            f"grant SPARQL_UPDATE to \"SPARQL\"; USER_SET_PASSWORD('dba', '{DBA_PASSWORD}');"
+        )
+        server.dba_password = DBA_PASSWORD
+        yield server.base
 
 
 @pytest.fixture(scope="module")
@@ -400,3 +442,267 @@ def test_query_command_on_virtuoso(library_on_virtuoso: RemoteStore, virtuoso: s
         env={"NOMENGRAPH_STORE_AUTH": "digest", "NOMENGRAPH_STORE_USER": "dba"},
     )
     assert out.returncode == 2 and "401" in out.stderr and f"{virtuoso}/sparql-auth" in out.stderr
+
+
+# -- federation off: what a request to /sparql can make Virtuoso fetch ------------------------
+
+WRITER, WRITER_PASSWORD = "nomengraph", "nomengraph-writer-test"
+
+# Requests that make Virtuoso fetch a URL ({url}: a URL of the loopback listener), by name: how
+# each is sent (a query, an update, or the protocol's should-sponge parameter) and its text.
+ATTEMPTS: dict[str, tuple[str, str]] = {
+    "service": ("query", "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }"),
+    "service-silent": ("query", "SELECT * WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }"),
+    "load": ("update", "LOAD <{url}>"),
+    "load-into": ("update", "LOAD SILENT <{url}> INTO GRAPH <http://example.org/loaded>"),
+    "sponge-from": ("query", 'DEFINE get:soft "soft" SELECT * FROM <{url}> WHERE { ?s ?p ?o }'),
+    "sponge-from-named": (
+        "query",
+        'DEFINE get:soft "replace" SELECT * FROM NAMED <{url}> WHERE { GRAPH ?g { ?s ?p ?o } }',
+    ),
+    "sponge-grab": (
+        "query",
+        'DEFINE input:grab-all "yes" DEFINE input:grab-depth 2 SELECT * WHERE { <{url}> ?p ?o }',
+    ),
+    "sponge-parameter": ("should-sponge", ""),
+    "load-service": ("update", "LOAD SERVICE <{url}> DATA"),
+    "service-description": ("query", 'SELECT (sql:SPARQL_SD_PROBE("{url}") AS ?x) WHERE { }'),
+    "remote-exec": (
+        "query",
+        'SELECT (sql:SPARQL_REXEC_TO_ARRAY("{url}", "ASK { }", "", bif:vector(), "", 10,'
+        " bif:dict_new()) AS ?x) WHERE { }",
+    ),
+}
+# Built-in functions that fetch a URL: no grant closes them (docs/remote-store.md).
+BUILTINS: dict[str, tuple[str, str]] = {
+    "http-get": ("query", 'SELECT (bif:http_get("{url}") AS ?x) WHERE { }'),
+    "http-client": ("query", 'SELECT (bif:http_client("{url}") AS ?x) WHERE { }'),
+}
+SERVICE_LOAD_SPONGE = {
+    "service",
+    "service-silent",
+    "load",
+    "load-into",
+    "sponge-from",
+    "sponge-from-named",
+    "sponge-grab",
+    "sponge-parameter",
+}
+OPEN_BY_DEFAULT = {"load-service", "service-description", "remote-exec"}
+
+BODY = b"<http://x/s> <http://x/p> <http://x/o> .\n"
+ANSWER = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/turtle\r\nConnection: close\r\n"
+    b"Content-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
+)
+
+
+class Listener:
+    """A loopback HTTP listener that records the request line of each connection it accepts (at
+    most ``limit`` connections, each read for at most 2 s) and answers a one-triple Turtle
+    document."""
+
+    def __init__(self, limit: int = 500) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.limit = limit
+        self.lines: list[str] = []
+        self.last = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set() and len(self.lines) < self.limit:
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                head = b""
+                try:
+                    while b"\r\n\r\n" not in head and len(head) < 65536:
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            break
+                        head += chunk
+                    conn.sendall(ANSWER)
+                except OSError:
+                    pass
+            self.lines.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
+            self.last = time.monotonic()
+
+    def settle(self) -> None:
+        """Wait until no connection has come for 0.5 s (at most 10 s)."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and time.monotonic() - self.last < 0.5:
+            time.sleep(0.1)
+
+    def count(self, path: str) -> int:
+        """Requests for exactly this path (whatever their query string)."""
+        targets = [line.split(" ")[1] if " " in line else "" for line in self.lines]
+        return sum(target.split("?", 1)[0] == path for target in targets)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.sock.close()
+
+
+@contextmanager
+def listening() -> Iterator[Listener]:
+    listener = Listener()
+    try:
+        yield listener
+    finally:
+        listener.close()
+
+
+def send(store: RemoteStore, kind: str, text: str, url: str) -> None:
+    """One attempt; the store's refusal (or its complaint about the listener's answer) is ignored:
+    what counts is whether a connection reached the listener."""
+    try:
+        if kind == "update":
+            store.update(text.replace("{url}", url))
+        elif kind == "query":
+            store.query_raw(text.replace("{url}", url))
+        else:  # the protocol's sponging parameter, with the URL as the default graph
+            store.request(
+                "POST",
+                store.url,
+                urlencode(
+                    {
+                        "query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+                        "default-graph-uri": url,
+                        "should-sponge": "soft",
+                    }
+                ).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
+    except StoreError:
+        pass
+
+
+def reached(
+    listener: Listener, stores: dict[str, RemoteStore], tag: str, attempts: dict[str, tuple]
+) -> dict[str, set[str]]:
+    """Send every attempt through every store; per store, the attempts that reached the
+    listener (each under its own path, ``/<tag>/<store>/<attempt>``)."""
+    for who, store in stores.items():
+        for name, (kind, text) in attempts.items():
+            send(store, kind, text, f"{listener.url}/{tag}/{who}/{name}")
+    listener.settle()
+    return {
+        who: {name for name in attempts if listener.count(f"/{tag}/{who}/{name}")} for who in stores
+    }
+
+
+def documented_commands() -> str:
+    """The Virtuoso commands of docs/remote-store.md, section "Turning federation off on the
+    remote store" (its first ``sql`` block)."""
+    text = (ROOT / "docs" / "remote-store.md").read_text(encoding="utf-8")
+    section = text.split("\n## Turning federation off on the remote store\n", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    block = re.search(r"```sql\n(.*?)```", section, re.S)
+    assert block is not None, "no sql block in the section"
+    return block.group(1)
+
+
+@pytest.fixture(scope="module")
+def bare_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A private Virtuoso of its own, fresh: no grant beyond the packaged database's."""
+    with private_virtuoso(tmp_path_factory.mktemp("virtuoso-federation")) as server:
+        yield server
+
+
+TINY = (
+    b'<http://example.org/s> <http://example.org/p> "a" <http://example.org/g1> .\n'
+    b'<http://example.org/s> <http://example.org/p> "b" <http://example.org/g2> .\n'
+    b'<http://example.org/t> <http://example.org/p> "c" <http://example.org/g2> .\n'
+)
+
+
+def test_federation_off_commands_close_service_load_and_sponging_on_virtuoso(
+    bare_virtuoso: Virtuoso,
+) -> None:
+    """The commands of docs/remote-store.md, applied to a private Virtuoso 7.2.5 and kept across
+    a restart by ``autoexec.isql``, leave no request to /sparql (anonymous) or /sparql-auth (an
+    account with SPARQL_UPDATE) that reaches a loopback listener through SERVICE, LOAD, LOAD
+    SERVICE, SPARQL_REXEC or the sponger; before them, each of these does reach it."""
+    v = bare_virtuoso
+    anonymous = RemoteStore(
+        f"{v.base}/sparql", graph_store_url=f"{v.base}/sparql-graph-crud", timeout=60
+    )
+    writer = RemoteStore(  # no Graph Store: its pushes go as INSERT DATA
+        f"{v.base}/sparql-auth",
+        user=WRITER,
+        password=WRITER_PASSWORD,
+        auth="digest",
+        timeout=60,
+    )
+    with listening() as listener:
+        # A fresh install: SERVICE, LOAD and the sponger are refused to the anonymous user, but
+        # LOAD SERVICE … DATA and SPARQL_REXEC are not.
+        fresh = reached(listener, {"anonymous": anonymous}, "fresh", ATTEMPTS | BUILTINS)
+        assert fresh["anonymous"] == OPEN_BY_DEFAULT | set(BUILTINS), fresh
+
+        # Writes opened as docs/remote-store.md describes (to SPARQL, or to an account).
+        v.isql(
+            f"grant SPARQL_UPDATE to \"SPARQL\"; DB.DBA.USER_CREATE ('{WRITER}', "
+            f"'{WRITER_PASSWORD}'); grant SPARQL_UPDATE to {WRITER};"
+        )
+        stores = {"anonymous": anonymous, "writer": writer}
+        before = reached(listener, stores, "granted", ATTEMPTS | BUILTINS)
+        for who in stores:
+            assert before[who] == SERVICE_LOAD_SPONGE | OPEN_BY_DEFAULT | set(BUILTINS), before
+
+        # The documented commands, run once and kept in autoexec.isql, then a restart.
+        commands = v.folder / "federation-off.sql"
+        commands.write_text(documented_commands(), encoding="utf-8")
+        v.isql(commands)
+        shutil.copyfile(commands, v.folder / "autoexec.isql")
+        v.stop()
+        v.start()
+        # At a start, revoking a privilege Virtuoso did not grant again logs SR272: harmless.
+        log = (v.folder / "virtuoso.log").read_text(encoding="utf-8", errors="replace")
+        errors = [line for line in log.splitlines() if "Error in autoexec" in line]
+        assert all("SR272: Privilege has not been granted" in line for line in errors), errors
+
+        seen = len(listener.lines)
+        after = reached(listener, stores, "off", ATTEMPTS | BUILTINS)
+        # Only the built-in functions still reach it: no grant closes them.
+        assert after == {"anonymous": set(BUILTINS), "writer": set(BUILTINS)}, after
+        others = [line for line in listener.lines[seen:] if "/http-" not in line]
+        assert others == []  # no other connection at all, labelled or not
+
+    # What nomengraph needs still works, for both: a push (Graph Store PUT, or INSERT DATA, into
+    # staging graphs, then MOVE) and queries.
+    for store in (anonymous, writer):
+        assert push_to_remote(TINY, store) == {
+            "http://example.org/g1": 1,
+            "http://example.org/g2": 2,
+        }
+        assert store.count("http://example.org/g2") == 2
+        assert store.select("SELECT ?o WHERE { GRAPH <http://example.org/g1> { ?s ?p ?o } }") == [
+            {"o": "a"}
+        ]
+
+
+def test_builtin_http_functions_fetch_for_any_sparql_user_and_return_the_answer(
+    bare_virtuoso: Virtuoso,
+) -> None:
+    """bif:http_get fetches a URL for the anonymous SPARQL user and puts the body of the answer
+    in the result (the test above shows no grant closes it): the reason docs/remote-store.md
+    asks for a store that cannot reach the network."""
+    anonymous = RemoteStore(f"{bare_virtuoso.base}/sparql", timeout=60)
+    with listening() as listener:
+        rows = anonymous.select(f'SELECT (bif:http_get("{listener.url}/echo") AS ?x) WHERE {{ }}')
+        listener.settle()
+        assert listener.count("/echo") == 1
+    assert rows == [{"x": BODY.decode()}]
