@@ -248,6 +248,8 @@ def create_app(settings: Settings | None = None, *, processes: int = 1, **overri
                 allow_service=settings.allow_service,
                 prefixes=_prefixes(),
                 processes=processes,
+                memory_limit=settings.memory_limit,
+                max_result_bytes=settings.max_result_bytes,
             )
 
         switch = ExecutorSwitch(start, settings.store)

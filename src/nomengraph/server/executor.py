@@ -21,6 +21,7 @@ import json
 import os
 import queue
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -33,7 +34,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from nomengraph.server import lexer
+from nomengraph.server import guard, lexer
 from nomengraph.server.negotiation import NegotiationError, negotiate
 
 READY_TIMEOUT = 120.0  # seconds for a new worker to open (or copy) the store
@@ -98,6 +99,34 @@ class WorkerFailure(QueryError):
     status = 500
 
 
+class QueryMemoryLimit(QueryError):
+    """The query needed more memory than the server's limit per query; it was stopped (its
+    worker process was killed, or aborted at its memory limit, and replaced): 422."""
+
+    status = 422
+
+
+WATCH_INTERVAL = 0.025  # seconds between two looks at a busy worker's resident memory
+
+
+def _size(n: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def memory_message(limit: int) -> str:
+    """The message of :class:`QueryMemoryLimit`."""
+    if not limit:
+        return "the query was stopped: the server ran out of memory; make it more selective"
+    return (
+        f"the query was stopped: it needed more than {_size(limit)} of memory, this server's "
+        "limit per query; make it more selective (join on bound variables, filter early, "
+        "build shorter strings, sort or group fewer rows) or add a LIMIT"
+    )
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """A query's answer, serialised: ``kind`` is select, ask, construct or describe.
@@ -113,16 +142,27 @@ class QueryResult:
 
 
 class _Child:
-    """One worker process and its two pipes."""
+    """One worker process and its two pipes.
+
+    While a query runs, :meth:`call` looks at the worker's resident memory every
+    :data:`WATCH_INTERVAL`; past its resident memory when it became ready plus the memory limit
+    (``config["memory_limit"]``), the worker is killed and replaced. The worker's own data
+    segment limit is the backstop: an allocation past it aborts the worker (SIGABRT), which is
+    reported the same way. A worker left holding more than half the limit after a query is
+    replaced too, so that each query starts from the same base."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
+        self.memory_limit: int | None = config.get("memory_limit")
         self.proc: subprocess.Popen[bytes] | None = None
         self.inbox: Connection | None = None
         self.outbox: Connection | None = None
         self.ready = False
         self.pid: int | None = None
         self.stats: dict[str, int] | None = None
+        self.guard = ""  # the network guard the worker reported
+        self.resident = 0  # the worker's resident memory when it became ready (bytes)
+        self.peak = 0  # the most resident memory seen during the current call (bytes)
         self.start()
 
     def start(self) -> None:
@@ -166,22 +206,79 @@ class _Child:
             raise WorkerFailure(f"the query worker cannot open the store: {hello['fatal']}")
         self.ready = True
         self.stats = hello["stats"]
+        self.guard = str(hello.get("guard") or "none (not reported by the worker)")
+        self.resident = int(hello.get("resident") or 0)
+
+    def _over_memory(self) -> bool:
+        if not self.memory_limit or not self.resident or self.pid is None:
+            return False
+        rss = guard.resident_bytes(self.pid)
+        if rss is None:
+            return False
+        self.peak = max(self.peak, rss)
+        return rss > self.resident + self.memory_limit
+
+    def _died_of_memory(self) -> str | None:
+        """After the worker's pipe closed: "memory" when it died at its memory limit (Rust
+        aborts on a failed allocation; the kernel's out-of-memory killer sends SIGKILL to a
+        worker seen growing past half the limit), else its fate."""
+        if self.proc is None:
+            return "gone"
+        try:
+            code = self.proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            return "closed its pipe"
+        if self.memory_limit and (
+            code == -signal.SIGABRT
+            or (code == -signal.SIGKILL and self.peak > self.resident + self.memory_limit // 2)
+        ):
+            return "memory"
+        if code < 0:
+            return f"killed by {signal.Signals(-code).name}"
+        return f"exited with status {code}"
 
     def call(self, message: dict[str, Any], timeout: float, limit: float) -> dict[str, Any]:
         self.wait_ready()
         assert self.inbox is not None and self.outbox is not None
+        deadline = time.monotonic() + timeout
+        failure: QueryError | None = None
+        self.peak = 0
         try:
             self.outbox.send(message)
-            if not self.inbox.poll(timeout):
-                self.restart()
-                raise QueryTimeout(
-                    f"the query was stopped after {limit:g} s (its time limit); "
-                    "make it more selective or add a LIMIT"
-                )
-            return self.inbox.recv()
-        except (EOFError, OSError, BrokenPipeError):
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    failure = QueryTimeout(
+                        f"the query was stopped after {limit:g} s (its time limit); "
+                        "make it more selective or add a LIMIT"
+                    )
+                    break
+                if self.inbox.poll(min(left, WATCH_INTERVAL)):
+                    answer = self.inbox.recv()
+                    break
+                if self._over_memory():
+                    failure = QueryMemoryLimit(memory_message(self.memory_limit or 0))
+                    break
+        except (EOFError, OSError):
+            fate = self._died_of_memory()
+            if fate == "memory":
+                failure = QueryMemoryLimit(memory_message(self.memory_limit or 0))
+            else:
+                failure = WorkerFailure(f"the query worker died while running the query ({fate})")
+        if failure is not None:
             self.restart()
-            raise WorkerFailure("the query worker died while running the query") from None
+            raise failure
+        if answer.get("resident"):
+            self.resident = int(answer["resident"])  # the store grew (an update)
+        if answer.get("error") == "memory" or self._bloated():
+            self.restart()
+        return answer
+
+    def _bloated(self) -> bool:
+        if not self.memory_limit or not self.resident or self.pid is None:
+            return False
+        rss = guard.resident_bytes(self.pid)
+        return rss is not None and rss > self.resident + self.memory_limit // 2
 
     def kill(self) -> None:
         if self.proc is not None:
@@ -245,6 +342,8 @@ class Executor:
         allow_service: bool = False,
         prefixes: dict[str, str] | None = None,
         processes: int = 1,
+        memory_limit: int | None = None,
+        max_result_bytes: int | None = None,
     ) -> None:
         from nomengraph.store import resolve_generation
 
@@ -261,6 +360,8 @@ class Executor:
             "writable": writable,
             "max_rows": max_rows,
             "prefixes": prefixes or {},
+            "memory_limit": memory_limit,  # bytes a query may use (None: no limit)
+            "max_result_bytes": max_result_bytes,  # bytes of one answer (None: no limit)
         }
         self._owner = os.getpid()
         self._lock = threading.Lock()
@@ -309,6 +410,13 @@ class Executor:
         """Process ids of the worker processes (a killed worker is replaced by a new pid)."""
         return [c.pid for c in self._children if c.pid is not None]
 
+    @property
+    def network_guard(self) -> str:
+        """The operating-system guard that keeps the query workers off the network, as they
+        reported it: "network namespace", "seccomp", or "none (why)" (see
+        :mod:`nomengraph.server.guard`)."""
+        return next((c.guard for c in self._children if c.guard), "unknown")
+
     def get_generation(self) -> str:
         """The generation of the data this executor answers from: the store generation id;
         when writable, followed by ``:`` and a token of this start and the count of updates
@@ -343,6 +451,11 @@ class Executor:
     def _call(self, message: dict[str, Any], limit: float) -> dict[str, Any]:
         if os.getpid() != self._owner:
             raise WorkerFailure("the executor was created in another process")
+        sparql = message.get("query", message.get("update"))
+        if sparql is not None:
+            too_deep = lexer.nesting_error(lexer.scan_cached(sparql))
+            if too_deep is not None:
+                raise BadRequest(too_deep)
         start = time.monotonic()
         try:
             child = self._free.get(timeout=limit)
@@ -364,6 +477,13 @@ class Executor:
             raise QueryTooLarge(f"{text} (the server's limit); add a LIMIT or page with OFFSET")
         if error in ("bad_request", "evaluation"):
             raise QueryEvaluationError(text)
+        if error == "memory":
+            raise QueryMemoryLimit(memory_message(self._config.get("memory_limit") or 0))
+        if error == "network":
+            raise QueryForbidden(
+                "SERVICE and LOAD cannot reach other servers: this endpoint's query workers "
+                f"have no network access ({text})"
+            )
         raise WorkerFailure(text or "the query worker failed")
 
     def run(
@@ -521,6 +641,7 @@ class RemoteExecutor:
 
     in_memory = False
     generation = None  # a remote store changes without telling: its answers are not cached
+    network_guard = "not applicable (queries run on the remote store)"
 
     def __init__(
         self,

@@ -4,9 +4,19 @@ pyoxigraph cannot cancel a running query, so queries run here, in a process that
 kills (and replaces) when a query outlives its time limit. The parent talks to it over two
 pipes with :mod:`multiprocessing.connection` messages (pickled dicts, trusted both ways):
 
-* first, the worker sends ``{"ready": True, "graphs": {...}, "pid": ...}`` (or ``{"fatal": msg}``);
+* first, the worker sends ``{"ready": True, "stats": {...}, "pid": ..., "guard": ...,
+  "resident": ...}`` (or ``{"fatal": msg}``);
 * then, for each request ``{"op": "query" | "update" | "stats" | "marks", ...}`` it sends one answer
   ``{"ok": True, ...}`` or ``{"ok": False, "error": kind, "message": text}``.
+
+Before it opens the store, the worker cuts itself off the network
+(:func:`nomengraph.server.guard.isolate_network`; the guard in force is ``guard`` in the first
+message). Once the store is open, it limits its data segment to its size then plus the query
+memory limit and a margin (``resident`` is its resident memory then, the base of the executor's
+memory watch), and it answers requests in a thread with a large stack, so that deeply nested
+queries do not overflow it. Error kinds: ``syntax``, ``too_large`` (rows or bytes), ``memory``
+(a MemoryError; the worker should be replaced), ``network`` (SERVICE or LOAD met the guard),
+``bad_request`` and ``evaluation`` (the query failed: 400), ``internal`` (our own bug: 500).
 
 Run as ``python -m nomengraph.server.worker IN_FD OUT_FD CONFIG_JSON`` by the executor only.
 """
@@ -21,6 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from nomengraph.server import guard
 from nomengraph.store import apply_marked_update, clear_update_marks, update_marks
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -68,20 +79,26 @@ def term_json(term: Any) -> dict[str, Any]:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def solutions_json(variables: list[str], rows: list[Any]) -> bytes:
+def solutions_json(variables: list[str], rows: list[Any], max_bytes: int | None = None) -> bytes:
     """SELECT solutions as SPARQL 1.1 Query Results JSON. Each distinct term is written once
-    and shared (terms recur across rows: reading a term's parts from pyoxigraph is the cost)."""
-    written: dict[Any, dict[str, Any]] = {}
+    and shared (terms recur across rows: reading a term's parts from pyoxigraph is the cost).
+    Raises :class:`AnswerTooLarge` as soon as the answer is sure to exceed ``max_bytes``."""
+    written: dict[Any, tuple[dict[str, Any], int]] = {}
     bindings = []
+    size = 0
     for row in rows:
         binding = {}
         for name, value in zip(variables, row, strict=True):
             if value is not None:
-                term = written.get(value)
-                if term is None:
-                    term = written[value] = term_json(value)
-                binding[name] = term
+                entry = written.get(value)
+                if entry is None:
+                    term = term_json(value)
+                    entry = written[value] = (term, len(str(term["value"])) + len(name) + 16)
+                binding[name] = entry[0]
+                size += entry[1]
         bindings.append(binding)
+        if max_bytes is not None and size > max_bytes:
+            raise AnswerTooLarge(max_bytes)
     doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -90,10 +107,29 @@ class TooManyRows(Exception):
     pass
 
 
+class AnswerTooLarge(Exception):
+    """The serialised answer is larger than the server's limit of one answer."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the answer is larger than {limit:,} bytes")
+
+
+NETWORK_ERRORS = (
+    "network is unreachable",
+    "os error 101",
+    "permission denied (os error 13)",
+    "failed to lookup address",
+    "name resolution",
+)
+
+
 class Worker:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
         self.max_rows: int = config["max_rows"]
+        self.max_result_bytes: int | None = config.get("max_result_bytes")
+        self.memory_limit: int | None = config.get("memory_limit")
+        self.network = guard.NetworkGuard(guard.NONE, "not set up")
         self.prefixes: dict[str, str] = config.get("prefixes") or {}
         path = config["store"]
         if config.get("writable"):
@@ -141,7 +177,7 @@ class Worker:
                 if len(rows) > self.max_rows:
                     raise TooManyRows(f"the query returns more than {self.max_rows} rows")
             media = media if media in RESULTS_FORMATS else DEFAULT_SELECT
-            body = solutions_json(variables, rows)
+            body = solutions_json(variables, rows, self.max_result_bytes)
             if media != DEFAULT_SELECT:
                 parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
                 body = parsed.serialize(format=RESULTS_FORMATS[media])
@@ -189,13 +225,32 @@ class Worker:
         found = clear_update_marks(self.store) if msg.get("clear") else update_marks(self.store)
         return {"ok": True, "marks": sorted(found), "stats": self.stats()}
 
+    def limit_memory(self) -> int:
+        """Limit the data segment to its present size plus the query memory limit and a margin
+        (a quarter of it, at most 256 MiB); the resident memory now, the base of the limit."""
+        guard.trim_heap()
+        if not self.memory_limit:
+            return guard.resident_bytes() or 0
+        margin = min(self.memory_limit // 4, 256 << 20)
+        return guard.limit_memory(self.memory_limit, margin).resident
+
     def handle(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """The answer to one request. Every failure caused by the request is an answer of
+        the kinds listed in the module's description; only our own bugs are ``internal``."""
         op = msg.get("op")
         try:
             if op == "query":
-                return self.query(msg)
+                answer = self.query(msg)
+                if (
+                    self.max_result_bytes is not None
+                    and len(answer["body"]) > self.max_result_bytes
+                ):
+                    raise AnswerTooLarge(self.max_result_bytes)
+                return answer
             if op == "update":
-                return self.update(msg)
+                answer = self.update(msg)
+                answer["resident"] = self.limit_memory()  # the store may have grown
+                return answer
             if op == "stats":
                 return {"ok": True, "stats": self.stats()}
             if op == "marks":
@@ -203,32 +258,68 @@ class Worker:
             return {"ok": False, "error": "internal", "message": f"unknown operation {op!r}"}
         except SyntaxError as exc:
             return {"ok": False, "error": "syntax", "message": str(exc)}
-        except TooManyRows as exc:
+        except (TooManyRows, AnswerTooLarge) as exc:
             return {"ok": False, "error": "too_large", "message": str(exc)}
+        except MemoryError:
+            return {"ok": False, "error": "memory", "message": "out of memory"}
         except ValueError as exc:  # bad graph IRIs and the like
             return {"ok": False, "error": "bad_request", "message": str(exc)}
         except OSError as exc:  # evaluation errors (including failed SERVICE/LOAD calls)
+            text = str(exc)
+            if self.network.active and any(w in text.lower() for w in NETWORK_ERRORS):
+                return {"ok": False, "error": "network", "message": text}
+            return {"ok": False, "error": "evaluation", "message": text}
+        except RuntimeError as exc:  # the engine's other evaluation errors (SERVICE ?unbound...)
             return {"ok": False, "error": "evaluation", "message": str(exc)}
         except Exception as exc:  # noqa: BLE001 - the worker must answer whatever happens
             return {"ok": False, "error": "internal", "message": f"{type(exc).__name__}: {exc}"}
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":  # a Rust panic of the engine
+                raise
+            return {
+                "ok": False,
+                "error": "evaluation",
+                "message": f"the query engine failed on this query: {exc}",
+            }
+
+
+def serve(worker: Worker, stats: dict[str, int], inbox: Connection, outbox: Connection) -> None:
+    """Send the first message, then answer requests until the parent goes away."""
+    resident = worker.limit_memory()
+    outbox.send(
+        {
+            "ready": True,
+            "pid": os.getpid(),
+            "stats": stats,
+            "guard": str(worker.network),
+            "resident": resident,
+        }
+    )
+    while True:
+        try:
+            msg = inbox.recv()
+        except (EOFError, OSError):
+            return  # the parent went away
+        outbox.send(worker.handle(msg))
 
 
 def main(argv: list[str]) -> int:
     in_fd, out_fd = int(argv[0]), int(argv[1])
     config = json.loads(argv[2])
     inbox, outbox = Connection(in_fd, writable=False), Connection(out_fd, readable=False)
+    network = guard.isolate_network()  # first: a single thread, and before the store opens
     try:
         worker = Worker(config)
-        outbox.send({"ready": True, "pid": os.getpid(), "stats": worker.stats()})
+        worker.network = network
+        stats = worker.stats()
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         outbox.send({"fatal": f"{type(exc).__name__}: {exc}"})
         return 2
-    while True:
-        try:
-            msg = inbox.recv()
-        except (EOFError, OSError):
-            return 0  # the parent went away
-        outbox.send(worker.handle(msg))
+    # Queries are parsed and evaluated recursively: a thread with a large stack answers them.
+    thread = guard.start_thread(lambda: serve(worker, stats, inbox, outbox))
+    while thread.is_alive():
+        thread.join(1.0)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover - run by the executor
