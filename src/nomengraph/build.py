@@ -24,7 +24,6 @@ from nomengraph.convert import (
     convert,
     export,
     graph_ox_quads,
-    to_dataset,
 )
 from nomengraph.store import OxigraphStore, StoreError, build_store
 from nomengraph.validate import Report, map_to_cards, validate_graph
@@ -135,7 +134,7 @@ def run_build(
 
     t = time.perf_counter()
     say("validate: the SHACL shapes of the package on the whole graph")
-    report = map_to_cards(validate_graph(to_dataset(converted.graphs)), cards_dir)
+    report = map_to_cards(validate_graph(converted.quads), cards_dir)
     seconds["validate"] = time.perf_counter() - t
     if not report.conforms:
         return BuildResult(report, seconds=seconds)

@@ -204,7 +204,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         import os
 
         os.environ["NOMENGRAPH_CARDS"] = str(args.cards)
-    return run_validate(Path(args.path) if args.path else None, args.format)
+    return run_validate(Path(args.path) if args.path else None, args.format, args.engine)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -487,6 +487,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", help="a card file or folder (default: the project's cards)")
     p.add_argument("--format", choices=("table", "ttl"), default="table")
     p.add_argument("--cards", type=Path, help=f"the reference cards folder ({PACKAGED_CARDS})")
+    p.add_argument(
+        "--engine",
+        metavar="{turbo,pyshacl}",
+        help="SHACL engine: turbo (pyshacl-turbo, Rust; the default) or pyshacl (the reference, "
+        "slower; both give the same results)",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="convert + validate + load the on-disk store, atomically")

@@ -4,9 +4,14 @@ The shapes live in the package's ``data/ontology/shapes/*.ttl`` (see ``docs/data
 Three severities: ``Violation`` (the graph must not contain it: a fault of the cards or of the
 converter), ``Warning`` (a fault of the printed sources, kept as printed) and ``Info``.
 
-Validation runs pyshacl on the union of the data graphs, with the vocabulary
-(``data/ontology/nomengraph.ttl``) as ontology graph and no inference: the converter states every
-``rdf:type`` explicitly, so RDFS inference would only add time (see the measures in the docs).
+Validation runs a SHACL engine on the union of the data graphs, held in an in-memory pyoxigraph
+store, with the vocabulary (``data/ontology/nomengraph.ttl``) as ontology graph and no inference:
+the converter states every ``rdf:type`` explicitly, so RDFS inference would only add time. The
+default engine is pyshacl-turbo (Rust, pySHACL's API); pySHACL itself stays available as the
+reference (``engine="pyshacl"``, ``nomengraph validate --engine pyshacl``), and both give the same
+results one by one (``tests/test_engines.py``). Given a pyoxigraph store, pySHACL runs the shapes'
+SPARQL constraints with Oxigraph rather than rdflib's engine, which parses every query again for
+each focus node. See docs/data-quality.md for the measures.
 """
 
 from __future__ import annotations
@@ -14,16 +19,16 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from nomengraph import iris, resources
@@ -241,99 +246,123 @@ def _results(report_graph: Graph, shapes: Graph) -> list[Result]:
     return sorted(out, key=Result.sort_key)
 
 
-def data_union(data: Graph | Dataset | Iterable[Graph]) -> Graph:
-    """One graph holding every triple of the data: the union of a dataset's named graphs (except
-    the vocabulary's own graph, given to pyshacl separately). pyshacl would otherwise validate
-    each named graph on its own, and the shapes need to see jobs, e-CF and matrix together."""
+ENGINES = ("turbo", "pyshacl")
+"""The SHACL engines :func:`validate_graph` can run, the default first: ``turbo`` is
+pyshacl-turbo (a Rust engine with pySHACL's API), ``pyshacl`` the reference it is checked against
+(the same results one by one, ``tests/test_engines.py``)."""
+
+DEFAULT_ENGINE = ENGINES[0]
+
+DataInput = Graph | Dataset | Iterable[Graph] | Iterable[ox.Quad]
+"""What :func:`validate_graph` validates: an rdflib graph or dataset, rdflib graphs, or
+pyoxigraph quads (as :func:`nomengraph.convert.convert` gives them)."""
+
+
+class _Terms:
+    """rdflib terms as pyoxigraph terms, each IRI converted once (IRIs recur)."""
+
+    def __init__(self) -> None:
+        self.iris: dict[URIRef, ox.NamedNode] = {}
+
+    def __call__(self, node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(node, URIRef):
+            found = self.iris.get(node)
+            if found is None:
+                found = self.iris[node] = ox.NamedNode(str(node))
+            return found
+        if isinstance(node, BNode):
+            return ox.BlankNode(str(node))
+        if isinstance(node, Literal):
+            if node.language:
+                return ox.Literal(str(node), language=node.language)
+            datatype = node.datatype or XSD.string
+            return ox.Literal(str(node), datatype=self(URIRef(datatype)))
+        raise ValueError(f"not an RDF term: {node!r}")
+
+
+def data_store(data: DataInput) -> ox.Store:
+    """One in-memory pyoxigraph store holding, in its default graph, every triple of the data:
+    the union of a dataset's named graphs except the vocabulary's own graph (given to the engine
+    separately, as the ontology). Both engines validate this store, so they read the same triples;
+    the shapes need to see jobs, e-CF and matrix together."""
+    skip = iris.graph("ontology")
+    store = ox.Store()
     if isinstance(data, Dataset | ConjunctiveGraph):
-        union = Graph()
-        skip = URIRef(iris.graph("ontology"))
-        for s, p, o, g in data.quads((None, None, None, None)):
-            if g is not None and getattr(g, "identifier", g) == skip:
-                continue
-            union.add((s, p, o))
-        return union
-    if isinstance(data, Graph):
-        return data
-    union = Graph()
-    for g in data:
-        for triple in g:
-            union.add(triple)
-    return union
+        term, skip_ref = _Terms(), URIRef(skip)
+        triples = (
+            (s, p, o)
+            for s, p, o, g in data.quads((None, None, None, None))
+            if g is None or getattr(g, "identifier", g) != skip_ref
+        )
+    elif isinstance(data, Graph):
+        term, triples = _Terms(), iter(data)
+    else:
+        items = list(data)
+        if all(isinstance(q, ox.Quad) for q in items):
+            store.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object)
+                for q in items
+                if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == skip)
+            )
+            return store
+        term = _Terms()
+        triples = (t for g in items for t in g)
+    store.bulk_extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in triples)
+    return store
 
 
-@contextmanager
-def _prepared_queries() -> Iterator[None]:
-    """Make rdflib fast enough for the SPARQL constraints, while validating only.
+def _run_engine(engine: str, store: ox.Store, shapes: Graph, ont: Graph | None, inference: str):
+    options: dict[str, Any] = dict(
+        shacl_graph=shapes,
+        ont_graph=ont,
+        inference=inference,
+        advanced=False,
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    if engine == "turbo":
+        import pyshacl_turbo
+        from pyshacl_turbo.errors import ReportableRuntimeError as TurboError
 
-    1. Parse each constraint once. pyshacl hands rdflib the query text anew for every focus
-       node, and rdflib parses it every time (about 0.1 s a query); the translated query does not
-       depend on the bindings, so it is kept and reused.
-    2. Evaluate triple patterns in the order written. rdflib reorders a basic graph pattern by
-       the constants it holds, not knowing that ``$this`` is bound:
-       ``?r a ng:CompetenceRequirement`` would run before ``$this ng:hasRequirement ?r`` and
-       join every requirement with every other (seconds per focus node). The shapes' queries
-       are written starting from ``$this``.
-    """
-    from rdflib.plugins.sparql import algebra, processor
+        try:
+            return pyshacl_turbo.validate(store, **options)
+        except TurboError as exc:
+            raise ValueError(f"SHACL validation failed: {exc}") from None
+    if engine == "pyshacl":
+        import pyshacl
+        from pyshacl.errors import ReportableRuntimeError
 
-    original = processor.SPARQLProcessor.query
-    cache: dict[tuple[Any, ...], Any] = {}
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
-            prepared = cache.get(key)
-            if prepared is None:
-                reorder = algebra.reorderTriples
-                algebra.reorderTriples = list  # type: ignore[assignment]
-                try:
-                    prepared = processor.translateQuery(
-                        processor.parseQuery(strOrQuery), base, initNs
-                    )
-                finally:
-                    algebra.reorderTriples = reorder
-                cache[key] = prepared
-            strOrQuery = prepared
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
+        try:
+            return pyshacl.validate(store, **options)
+        except ReportableRuntimeError as exc:
+            raise ValueError(f"SHACL validation failed: {exc}") from None
+    raise ValueError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
 
 
 def validate_graph(
-    data: Graph | Dataset | Iterable[Graph],
+    data: DataInput,
     shapes: Graph | None = None,
     ontology: Graph | None | bool = True,
     inference: str = "none",
+    engine: str = DEFAULT_ENGINE,
 ) -> Report:
     """Validate ``data`` against the shapes; return a Report.
 
-    ``ontology``: True loads the package's vocabulary (mixed into a copy of the
-    data by pyshacl), False or None validates the data alone, a Graph is used as is.
-    ``inference``: pyshacl's option ("none", "rdfs"...); "none" by default (see the module doc).
+    ``ontology``: True loads the package's vocabulary (its axioms are copied into the data by the
+    engine, as pySHACL's ``ont_graph`` does), False or None validates the data alone, a Graph is
+    used as is. ``inference``: the engines' option ("none", "rdfs"...); "none" by default (see
+    the module doc). ``engine``: one of :data:`ENGINES`. ``Report.seconds`` counts the store of
+    the data and the engine's run.
     """
-    from pyshacl import validate
-
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes() if shapes is None else shapes
     ont = load_ontology() if ontology is True else (ontology or None)
-    graph = data_union(data)
     start = time.perf_counter()
-    with _prepared_queries():
-        _conforms, report_graph, _text = validate(
-            graph,
-            shacl_graph=shapes,
-            ont_graph=ont,
-            inference=inference,
-            advanced=False,
-            allow_warnings=True,
-            allow_infos=True,
-        )
+    store = data_store(data)
+    _conforms, report_graph, _text = _run_engine(engine, store, shapes, ont, inference)
     seconds = time.perf_counter() - start
-    if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: a broken shape
+    if not isinstance(report_graph, Graph):  # the engine's ValidationFailure: a broken shape
         raise ValueError(f"SHACL validation failed: {report_graph}")
     return Report(_results(report_graph, shapes), report_graph, seconds)
 
@@ -541,7 +570,9 @@ def _card_files(folder: Path) -> list[Path]:
     ]
 
 
-def validate_cards(path: str | Path, reference: str | Path | None = None) -> Report:
+def validate_cards(
+    path: str | Path, reference: str | Path | None = None, engine: str = DEFAULT_ENGINE
+) -> Report:
     """Validate a card file or a folder of cards, such as an organisation's own.
 
     First the card format (JSON Schema and loading rules: ``Report.problems``, with file, line
@@ -609,31 +640,32 @@ def validate_cards(path: str | Path, reference: str | Path | None = None) -> Rep
         for triple in triples:
             graph.add(triple)
 
-    report = validate_graph(graph)
+    report = validate_graph(graph, engine=engine)
     index = CardIndex([*files, *(f for f, _ in data_files)], folder)
     located = map_to_cards(report, index)
     located.problems = problems
     return located
 
 
-def validate_project(cards_dir: str | Path) -> Report:
-    """Validate the project's whole dataset, as ``convert.convert_all`` builds it from
+def validate_project(cards_dir: str | Path, engine: str = DEFAULT_ENGINE) -> Report:
+    """Validate the project's whole dataset, as ``convert.convert`` builds it from
     ``cards_dir`` (every edition, the e-CF, the matrix, the metadata graph)."""
-    from nomengraph.convert import convert_all
+    from nomengraph.convert import convert
 
-    report = validate_graph(convert_all(Path(cards_dir)))
+    report = validate_graph(convert(Path(cards_dir)).quads, engine=engine)
     return map_to_cards(report, cards_dir)
 
 
-def run_validate(path: Path | None, fmt: str = "table") -> int:
-    """The ``nomengraph validate [PATH] [--format table|ttl]`` command.
+def run_validate(path: Path | None, fmt: str = "table", engine: str | None = None) -> int:
+    """The ``nomengraph validate [PATH] [--format table|ttl] [--engine turbo|pyshacl]`` command.
 
     Without PATH, validates the project's dataset built from the settings' cards folder; with
     PATH, a card file or folder of one's own cards (see :func:`validate_cards`). Prints the
     report (``table``: readable table; ``ttl``: the SHACL validation report in Turtle, card-format
     errors then go to standard error). Returns 0 when the data conforms (warnings and infos
     allowed), 1 when there are violations or card-format errors, 2 on an error (missing path,
-    unreadable shapes...).
+    unreadable shapes, unknown engine). ``engine``: one of :data:`ENGINES`, by default
+    :data:`DEFAULT_ENGINE` (the reference ``pyshacl`` gives the same results, slower).
     """
     from nomengraph.cards import CardError
     from nomengraph.settings import Settings
@@ -641,17 +673,22 @@ def run_validate(path: Path | None, fmt: str = "table") -> int:
     if fmt not in ("table", "ttl"):
         print(f"nomengraph: error: unknown format {fmt!r} (table or ttl)", file=sys.stderr)
         return EXIT_ERROR
+    engine = engine or DEFAULT_ENGINE
+    if engine not in ENGINES:
+        choices = " or ".join(ENGINES)
+        print(f"nomengraph: error: unknown engine {engine!r} ({choices})", file=sys.stderr)
+        return EXIT_ERROR
     try:
         if path is None:
             cards_dir = Settings.load().cards
             if not cards_dir.is_dir():
                 raise FileNotFoundError(f"{cards_dir}: no cards folder")
             try:
-                report = validate_project(cards_dir)
+                report = validate_project(cards_dir, engine)
             except CardError as exc:  # the project's own cards break the format
                 report = Report([], Graph(), problems=list(exc.problems))
         else:
-            report = validate_cards(path)
+            report = validate_cards(path, engine=engine)
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"nomengraph: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
