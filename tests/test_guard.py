@@ -493,10 +493,11 @@ def test_two_memory_bombs_at_once_keep_the_server_under_3_gib(small_store, tmp_p
     query = memory_bomb()
     assert len(query) < 2000
     env = {"NOMENGRAPH_MEMORY_LIMIT": str(GIB), "NOMENGRAPH_QUERY_TIMEOUT": "60"}
-    server = start(small_store, tmp_path / "serve.log", "--workers", "2", env=env)
+    # Three query workers: one client (this test) may use all but one of them at once.
+    server = start(small_store, tmp_path / "serve.log", "--workers", "3", env=env)
     try:
         before = query_workers(server)
-        assert len(before) == 2
+        assert len(before) == 3
         peak = 0
         done = threading.Event()
 
@@ -527,11 +528,11 @@ def test_two_memory_bombs_at_once_keep_the_server_under_3_gib(small_store, tmp_p
             assert status == 422, body
             assert b"1 GiB of memory" in body and b"limit per query" in body
         assert peak < 3 * GIB
-        assert peak > GIB  # the bombs did grow: the test measures something
+        assert peak > 1.5 * GIB  # both bombs grew at once: the test measures something
         # The server answers afterwards, from new query workers.
         assert server.query(LOOKUP)[0] == 200
         after = query_workers(server)
-        assert len(after) == 2 and not (before & after)
+        assert len(after) == 3 and len(before - after) == 2
     finally:
         stop(server)
 
