@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from nomengraph.server.front import Admission, AnswerCache, Cached, Rejected
+from nomengraph.server.front import Admission, AnswerCache, Cached, Rejected, guard_message
 from test_server_process import SLOW, Server, start, stop
 
 HEAVY = SLOW  # a three-way cross product: seconds of CPU on the small store
@@ -383,3 +383,16 @@ def test_answer_cache_is_bounded_and_least_recently_used():
     assert cache.get(bytes([0])) is None and cache.get(bytes([11])) is not None
     cache.put(b"big", Cached(200, [], b"x" * 5000, ""))  # over an eighth: not kept
     assert cache.get(b"big") is None
+
+
+def test_serve_says_which_network_guard_its_query_workers_run_under(front):
+    log = front.log.read_text()
+    assert "query workers run without network access (guard: network namespace)" in log or (
+        "(guard: seccomp)" in log
+    ), log
+
+
+def test_the_guard_message_warns_when_there_is_none():
+    assert "warning" in guard_message("none (unshare: Operation not permitted)")
+    assert "without network access" in guard_message("seccomp")
+    assert "remote-store" in guard_message("not applicable (queries run on the remote store)")

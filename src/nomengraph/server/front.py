@@ -524,4 +524,20 @@ def create_front(settings: Settings | None = None) -> Front:
 
     settings = settings or Settings.load()
     app = create_app(settings, processes=max(1, settings.workers))
+    print(guard_message(app.extensions["nomengraph"].network_guard), file=sys.stderr, flush=True)
     return Front(app, settings, _generation_of(settings))
+
+
+def guard_message(network_guard: str) -> str:
+    """The line ``serve`` prints at start about the query workers' network guard."""
+    if network_guard.startswith(("network namespace", "seccomp")):
+        return (
+            f"nomengraph: query workers run without network access (guard: {network_guard}); "
+            "SERVICE, LOAD and remote FROM cannot reach any host"
+        )
+    if network_guard.startswith("not applicable"):
+        return f"nomengraph: network guard {network_guard}: see docs/remote-store.md"
+    return (
+        f"nomengraph: warning: no operating-system network guard for the query workers "
+        f"({network_guard}); SERVICE and LOAD are refused by the text check alone"
+    )
