@@ -390,7 +390,8 @@ def _decode_pure(token: str, left: bool | None, right: bool | None, lex: Lexicon
     """
     if token in _LONE_WORDS:
         return _LONE_WORDS[token] if right and left is not False else token
-    alnum = [ch for ch in token if ch.isalnum()]
+    # Letters and digits, and the punctuation that stands for a capital ("t/!" is "PCA").
+    alnum = [ch for ch in token if ch.isalnum() or AMBIGUOUS.get(ch, "").isalpha()]
     if len(alnum) < 2 or not all(ch in AMBIGUOUS for ch in alnum):
         return token
     if all(ch.isdigit() for ch in alnum) and not (left and right):
