@@ -26,20 +26,20 @@ from typing import Any
 
 from flask import Flask, Response, current_app, has_request_context, request
 
-from nomengraph.server.executor import (
+from nomengraph.server.contract import QueryResult
+from nomengraph.server.errors import (
     BadRequest,
-    Executor,
     NotAcceptable,
     QueryError,
     QueryForbidden,
-    QueryResult,
     QuerySyntaxError,
     QueryTimeout,
     QueryTooLarge,
-    RemoteExecutor,
     ServerBusy,
     WorkerFailure,
 )
+from nomengraph.server.executor import Executor
+from nomengraph.server.remote_executor import RemoteExecutor
 from nomengraph.settings import Settings
 from nomengraph.store import StoreError, current_generation
 
@@ -201,8 +201,8 @@ def _prefixes() -> dict[str, str]:
 def create_app(settings: Settings | None = None, *, processes: int = 1, **overrides: Any) -> Flask:
     """The WSGI application for ``settings`` (fields may be overridden by keyword).
 
-    ``processes`` is the number of query worker processes of this server process (one suits a
-    sync gunicorn worker, which handles one request at a time). SPARQL Update is enabled when
+    ``processes`` is the number of query worker processes (queries that run at once; the
+    front admits as many requests to the app). SPARQL Update is enabled when
     ``settings.update_token`` is set; the store is then opened read-write by one worker.
     Raises :class:`~nomengraph.store.StoreError` when there is no store at ``settings.store``.
     """

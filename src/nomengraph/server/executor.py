@@ -29,81 +29,59 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from nomengraph.server import guard, lexer
-from nomengraph.server.negotiation import NegotiationError, negotiate
+from nomengraph.server import guard
+from nomengraph.server.contract import (
+    GraphSizes,
+    QueryResult,
+    check_query_policy,
+    check_update_policy,
+    prepare_query,
+    prepare_update,
+    time_limit,
+)
+from nomengraph.server.errors import (
+    BadRequest,
+    NotAcceptable,
+    QueryError,
+    QueryEvaluationError,
+    QueryForbidden,
+    QueryMemoryLimit,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryTooLarge,
+    RemoteTimeout,
+    RemoteUnavailable,
+    ServerBusy,
+    WorkerFailure,
+)
+
+__all__ = [  # the errors and the contract, re-exported for the callers of this module
+    "BadRequest",
+    "Executor",
+    "NotAcceptable",
+    "QueryError",
+    "QueryEvaluationError",
+    "QueryForbidden",
+    "QueryMemoryLimit",
+    "QueryResult",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "QueryTooLarge",
+    "RemoteTimeout",
+    "RemoteUnavailable",
+    "ServerBusy",
+    "WorkerFailure",
+    "check_query_policy",
+    "check_update_policy",
+    "memory_message",
+]
 
 READY_TIMEOUT = 120.0  # seconds for a new worker to open (or copy) the store
 MARK_ATTEMPTS = 5  # tries to read the update marks after a worker was killed during an update
-
-
-class QueryError(Exception):
-    """A query (or update) that cannot be answered; ``status`` is the HTTP status to send."""
-
-    status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class BadRequest(QueryError):
-    """A request that is not well formed (bad parameter, bad graph IRI...): 400."""
-
-
-class QuerySyntaxError(QueryError):
-    """The parser refused the query or update; the message is the parser's: 400."""
-
-
-class QueryForbidden(QueryError):
-    """SERVICE, LOAD, or an update where updates are not allowed: 403."""
-
-    status = 403
-
-
-class NotAcceptable(QueryError):
-    """None of the accepted media types can be produced for this kind of query: 406."""
-
-    status = 406
-
-
-class QueryTooLarge(QueryError):
-    """The result has more rows (or triples) than the server's limit: 422."""
-
-    status = 422
-
-
-class QueryTimeout(QueryError):
-    """The query ran out of time and was stopped (its worker process was killed): 503."""
-
-    status = 503
-
-
-class ServerBusy(QueryError):
-    """No worker became free in time: 503."""
-
-    status = 503
-
-
-class QueryEvaluationError(QueryError):
-    """The engine failed while evaluating a well-formed query: 400 (as Oxigraph's server)."""
-
-
-class WorkerFailure(QueryError):
-    """The worker process died or could not start: 500."""
-
-    status = 500
-
-
-class QueryMemoryLimit(QueryError):
-    """The query needed more memory than the server's limit per query; it was stopped (its
-    worker process was killed, or aborted at its memory limit, and replaced): 422."""
-
-    status = 422
 
 
 WATCH_INTERVAL = 0.025  # seconds between two looks at a busy worker's resident memory
@@ -125,20 +103,6 @@ def memory_message(limit: int) -> str:
         "limit per query; make it more selective (join on bound variables, filter early, "
         "build shorter strings, sort or group fewer rows) or add a LIMIT"
     )
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """A query's answer, serialised: ``kind`` is select, ask, construct or describe.
-
-    ``generation`` is the generation of the data the answer was computed on (see
-    :meth:`Executor.get_generation`); None when it is not known (then do not cache the answer)."""
-
-    kind: str
-    media_type: str
-    body: bytes
-    rows: int = 0
-    generation: str | None = None
 
 
 class _Child:
@@ -188,12 +152,20 @@ class _Child:
         self.inbox = Connection(from_child_r, writable=False)
         self.ready = False
         self.pid = self.proc.pid
+        self.started = time.monotonic()
 
-    def wait_ready(self) -> None:
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait for the worker's hello: True when it is ready, False when ``timeout`` ran out
+        first (it goes on starting); a worker not ready :data:`READY_TIMEOUT` after its start is
+        killed (WorkerFailure)."""
         if self.ready:
-            return
+            return True
         assert self.inbox is not None
-        if not self.inbox.poll(READY_TIMEOUT):
+        left = READY_TIMEOUT - (time.monotonic() - self.started)
+        wait = left if timeout is None else min(timeout, left)
+        if not self.inbox.poll(max(0.0, wait)):
+            if wait < left:
+                return False
             self.kill()
             raise WorkerFailure("the query worker did not start in time")
         try:
@@ -208,6 +180,7 @@ class _Child:
         self.stats = hello["stats"]
         self.guard = str(hello.get("guard") or "none (not reported by the worker)")
         self.resident = int(hello.get("resident") or 0)
+        return True
 
     def _over_memory(self) -> bool:
         if not self.memory_limit or not self.resident or self.pid is None:
@@ -238,9 +211,15 @@ class _Child:
         return f"exited with status {code}"
 
     def call(self, message: dict[str, Any], timeout: float, limit: float) -> dict[str, Any]:
-        self.wait_ready()
-        assert self.inbox is not None and self.outbox is not None
+        # The time limit covers the wait for a worker that is still starting (one replaced after
+        # a kill): the query's deadline does not move.
         deadline = time.monotonic() + timeout
+        if not self.wait_ready(timeout):
+            raise QueryTimeout(
+                f"the query was stopped after {limit:g} s (its time limit) while its query "
+                "worker was starting; try again"
+            )
+        assert self.inbox is not None and self.outbox is not None
         failure: QueryError | None = None
         self.peak = 0
         try:
@@ -297,29 +276,7 @@ class _Child:
         self.start()
 
 
-def check_query_policy(scan: lexer.Scan, allow_service: bool) -> None:
-    """Refuse a federated query (SERVICE) unless the endpoint allows it: the server must not be
-    a proxy into its own network. Shared by the local and the remote executor."""
-    if not allow_service and scan.has("SERVICE"):
-        raise QueryForbidden(
-            "SERVICE (federated query) is disabled on this endpoint: the server does not "
-            "call other endpoints"
-        )
-
-
-def check_update_policy(scan: lexer.Scan, allow_service: bool) -> None:
-    """Refuse SERVICE and LOAD in an update unless allowed; LOAD only ever from http(s)."""
-    if scan.has("SERVICE") and not allow_service:
-        raise QueryForbidden("SERVICE (federated query) is disabled on this endpoint")
-    if scan.has("LOAD"):
-        if not allow_service:
-            raise QueryForbidden("LOAD is disabled on this endpoint")
-        targets = scan.iris_after.get("LOAD", []) + scan.iris_after.get("SILENT", [])
-        if any(not t.lower().startswith(("http://", "https://")) for t in targets):
-            raise QueryForbidden("LOAD is allowed only from http(s) URLs")
-
-
-class Executor:
+class Executor(GraphSizes):
     """Runs queries (and updates) against one store generation in a pool of killable worker
     processes.
 
@@ -393,19 +350,6 @@ class Executor:
 
     # -- information -----------------------------------------------------------------------
 
-    @property
-    def stats(self) -> dict[str, int]:
-        """Triples per named graph ("" for the default graph), as of start or the last update."""
-        return dict(self._stats)
-
-    @property
-    def triples(self) -> int:
-        return sum(self._stats.values())
-
-    @property
-    def named_graphs(self) -> list[str]:
-        return [g for g in self._stats if g]
-
     def worker_pids(self) -> list[int]:
         """Process ids of the worker processes (a killed worker is replaced by a new pid)."""
         return [c.pid for c in self._children if c.pid is not None]
@@ -442,20 +386,11 @@ class Executor:
     # -- running ---------------------------------------------------------------------------
 
     def _limit(self, timeout: float | None) -> float:
-        if timeout is None:
-            return self.query_timeout
-        if not timeout > 0:
-            raise BadRequest(f"timeout must be a positive number of seconds, not {timeout!r}")
-        return min(float(timeout), self.query_timeout)
+        return time_limit(timeout, self.query_timeout)
 
     def _call(self, message: dict[str, Any], limit: float) -> dict[str, Any]:
         if os.getpid() != self._owner:
             raise WorkerFailure("the executor was created in another process")
-        sparql = message.get("query", message.get("update"))
-        if sparql is not None:
-            too_deep = lexer.nesting_error(lexer.scan_cached(sparql))
-            if too_deep is not None:
-                raise BadRequest(too_deep)
         start = time.monotonic()
         try:
             child = self._free.get(timeout=limit)
@@ -503,14 +438,7 @@ class Executor:
         ``format`` a format= name that overrides it; ``base_iri`` resolves relative IRIs.
         Raises :class:`QueryError` subclasses."""
         limit = self._limit(timeout)
-        scan = lexer.scan_cached(query)
-        check_query_policy(scan, self.allow_service)
-        media = None
-        if scan.form is not None:
-            try:
-                media = negotiate(scan.form, accept, format)
-            except NegotiationError as exc:
-                raise (BadRequest if exc.bad_request else NotAcceptable)(str(exc)) from None
+        scan, media = prepare_query(query, accept, format, self.allow_service)
         message: dict[str, Any] = {
             "op": "query",
             "query": query,
@@ -543,11 +471,8 @@ class Executor:
         tells: there, the update was applied and this returns normally (the update is durable);
         absent, it was not, and the error is raised. The mark is then removed, in the same turn
         (queries wait for it, so no query sees a mark)."""
-        if not self.writable:
-            raise QueryForbidden("SPARQL Update is disabled on this endpoint (read-only)")
         limit = self._limit(timeout)
-        scan = lexer.scan(update)
-        check_update_policy(scan, self.allow_service)
+        prepare_update(update, self.allow_service, self.writable)
         mark = secrets.token_hex(8)
         message = {"op": "update", "update": update, "base_iri": base_iri, "mark": mark}
         with self._turn(limit):
@@ -600,204 +525,3 @@ class Executor:
             for child in self._children:
                 child.kill()
             self._children = []
-
-
-class RemoteUnavailable(QueryError):
-    """The remote store is down, unreachable, or answered with a server error: 502."""
-
-    status = 502
-
-
-class RemoteTimeout(QueryTimeout):
-    """The remote store did not answer within the query's time limit: 504."""
-
-    status = 504
-
-
-_RESULTS_FORMATS = {
-    "application/sparql-results+json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-}
-_RDF_FORMATS = {
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/ld+json": "JSON_LD",
-    "application/rdf+xml": "RDF_XML",
-}
-
-
-class RemoteExecutor:
-    """The :class:`Executor` interface over a remote SPARQL 1.1 store (``nomengraph serve
-    --store URL``).
-
-    The same rules apply before anything is forwarded (SERVICE and LOAD refused unless allowed,
-    updates only when writable); the query's time limit is the HTTP request's timeout (504 past
-    it), an unreachable store gives 502. Answers are fetched as SPARQL JSON or N-Triples, their
-    rows counted against ``max_rows`` (422 above it), and re-serialised in the negotiated media
-    type, so clients see the same formats as with the embedded store.
-    """
-
-    in_memory = False
-    generation = None  # a remote store changes without telling: its answers are not cached
-    network_guard = "not applicable (queries run on the remote store)"
-
-    def __init__(
-        self,
-        remote: Any,
-        *,
-        writable: bool = False,
-        max_rows: int = 10_000,
-        query_timeout: float = 10.0,
-        allow_service: bool = False,
-        prefixes: dict[str, str] | None = None,
-    ) -> None:
-        from nomengraph.store import StoreError
-
-        self.remote = remote
-        self.store_path = remote.display_url
-        self.writable = writable
-        self.max_rows = max_rows
-        self.query_timeout = query_timeout
-        self.allow_service = allow_service
-        self.prefixes = prefixes or {}
-        try:
-            self._stats = remote.graph_sizes()
-        except StoreError as exc:
-            raise StoreError(f"the remote store cannot be queried: {exc}") from None
-
-    stats = Executor.stats
-    triples = Executor.triples
-    named_graphs = Executor.named_graphs
-    _limit = Executor._limit
-
-    def worker_pids(self) -> list[int]:
-        return []
-
-    def get_generation(self) -> str | None:
-        """None: the generation of a remote store's data is not known."""
-        return None
-
-    def _forward(self, call: Any, limit: float) -> Any:
-        from nomengraph.remote import StoreHTTPError, StoreTimeout
-        from nomengraph.store import StoreError
-
-        try:
-            return call(limit)
-        except StoreTimeout:
-            raise RemoteTimeout(
-                f"the remote store did not answer within {limit:g} s (the query's time limit); "
-                "make the query more selective or add a LIMIT"
-            ) from None
-        except StoreHTTPError as exc:
-            if exc.status == 400:
-                raise QuerySyntaxError(exc.body or str(exc)) from None
-            if exc.status in (413, 422):
-                raise QueryTooLarge(f"the remote store refused the answer's size: {exc}") from None
-            if exc.status in (401, 403):
-                raise QueryForbidden(f"the remote store refused the request: {exc}") from None
-            if exc.status == 504:
-                raise RemoteTimeout(f"the remote store timed out: {exc}") from None
-            raise RemoteUnavailable(f"the remote store failed: {exc}") from None
-        except StoreError as exc:
-            raise RemoteUnavailable(f"the remote store is unavailable: {exc}") from None
-
-    def run(
-        self,
-        query: str,
-        *,
-        accept: str | None = "*/*",
-        default_graph_uris: list[str] | None = None,
-        named_graph_uris: list[str] | None = None,
-        timeout: float | None = None,
-        format: str | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        """As :meth:`Executor.run`, forwarded to the remote store."""
-        import pyoxigraph as ox
-
-        limit = self._limit(timeout)
-        scan = lexer.scan_cached(query)
-        check_query_policy(scan, self.allow_service)
-        if scan.form is None:
-            raise QuerySyntaxError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
-        try:
-            media = negotiate(scan.form, accept, format)
-        except NegotiationError as exc:
-            raise (BadRequest if exc.bad_request else NotAcceptable)(str(exc)) from None
-        if base_iri and not scan.has("BASE"):
-            query = f"BASE <{base_iri}>\n{query}"
-        graph_form = scan.form in ("construct", "describe")
-        # N-Triples is asked for; Turtle (its superset) is read too, for stores that prefer it.
-        wanted = (
-            "application/n-triples, text/turtle;q=0.9"
-            if graph_form
-            else "application/sparql-results+json"
-        )
-
-        def call(limit: float) -> bytes:
-            return self.remote.query_raw(
-                query,
-                wanted,
-                default_graph_uris=default_graph_uris,
-                named_graph_uris=named_graph_uris,
-                timeout=limit,
-            )[1]
-
-        body = self._forward(call, limit)
-        try:
-            if graph_form:
-                triples = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
-                if len(triples) > self.max_rows:
-                    raise QueryTooLarge(
-                        f"the query returns more than {self.max_rows} triples (the server's "
-                        "limit); add a LIMIT or page with OFFSET"
-                    )
-                fmt = getattr(ox.RdfFormat, _RDF_FORMATS[media])
-                prefixes = self.prefixes if fmt == ox.RdfFormat.TURTLE else None
-                out = ox.serialize(triples, format=fmt, prefixes=prefixes) if triples else b""
-                if not triples and fmt == ox.RdfFormat.JSON_LD:
-                    out = b"[]"
-                return QueryResult(scan.form, media, out or b"", len(triples))
-            doc = json.loads(body)
-            if "boolean" in doc:
-                rows = 1
-            else:
-                rows = len(doc["results"]["bindings"])
-                if rows > self.max_rows:
-                    raise QueryTooLarge(
-                        f"the query returns more than {self.max_rows} rows (the server's limit); "
-                        "add a LIMIT or page with OFFSET"
-                    )
-            if media != "application/sparql-results+json":
-                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-                body = parsed.serialize(
-                    format=getattr(ox.QueryResultsFormat, _RESULTS_FORMATS[media])
-                )
-            kind = "ask" if "boolean" in doc else "select"
-            return QueryResult(kind, media, body, rows)
-        except (SyntaxError, ValueError, KeyError, TypeError) as exc:
-            raise RemoteUnavailable(f"the remote store sent an unreadable answer: {exc}") from None
-
-    def update(
-        self, update: str, *, timeout: float | None = None, base_iri: str | None = None
-    ) -> None:
-        """As :meth:`Executor.update`, forwarded to the remote store."""
-        from nomengraph.store import StoreError
-
-        if not self.writable:
-            raise QueryForbidden("SPARQL Update is disabled on this endpoint (read-only)")
-        limit = self._limit(timeout)
-        scan = lexer.scan(update)
-        check_update_policy(scan, self.allow_service)
-        if base_iri and not scan.has("BASE"):
-            update = f"BASE <{base_iri}>\n{update}"
-        self._forward(lambda lim: self.remote.update(update, timeout=lim), limit)
-        try:
-            self._stats = self.remote.graph_sizes()
-        except StoreError:
-            pass
-
-    def close(self) -> None:
-        """Nothing to stop: the remote store is not ours."""

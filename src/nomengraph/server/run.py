@@ -88,7 +88,7 @@ def check_store(settings: Settings) -> str | None:
             f"no store at {path}; build it first with `nomengraph build --store {path}` "
             "(or point --store / NOMENGRAPH_STORE at an existing store)"
         )
-    # Not opened here: RocksDB state must not be created in the gunicorn master before it forks.
+    # Not opened here: RocksDB state must not be created in the server process before it forks.
     return None
 
 

@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from nomengraph.server import get_executor, get_settings
-from nomengraph.server.executor import QueryError, QueryTimeout
+from nomengraph.server.errors import QueryError, QueryTimeout
 from nomengraph.server.front import DEADLINE_KEY
 from nomengraph.server.lexer import add_using
 from nomengraph.server.negotiation import GRAPH_TYPES, NegotiationError, negotiate, rdf_format
