@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import yaml
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
 
 from nomengraph import iris, resources
+from nomengraph.cards import item_text, load_cards, sub_items
 from nomengraph.convert import (
     EXPORT_FILES,
     convert_all,
@@ -24,7 +26,7 @@ from nomengraph.convert import (
     export,
     oxigraph_store,
 )
-from nomengraph.vocab import DCTERMS, NG, PROV, RDF, SKOS, VOID, XSD
+from nomengraph.vocab import DCTERMS, NG, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -42,6 +44,9 @@ IRI_SHAPES = [
         r"[a-z0-9-]+/job/[0-9.]+",
         r"[a-z0-9-]+/job/[0-9.]+/competence/[A-E]\.[0-9]{1,2}",
         r"[a-z0-9-]+/job/[0-9.]+/(activity|deliverable|indicator)/[0-9]+",
+        r"[a-z0-9-]+/job/[0-9.]+/activity/[0-9]+/task/[0-9]+",
+        r"[a-z0-9-]+/job/[0-9.]+/(activity/[0-9]+/task|deliverable|indicator)/[0-9]+/item/[0-9]+",
+        r"[a-z0-9-]+/job/[0-9.]+/career-path/item/[0-9]+",
         r"[a-z0-9-]+/job/[0-9.]+/(career-path|source)",
         r"source/[a-z0-9-]+",
         r"[a-z0-9-]+/matrix/[0-9.]+(/[A-E]\.[0-9]{1,2})?",
@@ -346,3 +351,105 @@ def test_real_iris_come_from_iris_module(real: Dataset) -> None:
                 if not any(shape.match(str(term)) for shape in IRI_SHAPES):
                     bad.add(str(term))
     assert not bad, sorted(bad)[:20]
+
+
+# Printed order and display titles ---------------------------------------------------------------
+
+ORDERED = PREFIXES + f"PREFIX rdfs: <{RDFS}>\nPREFIX dcterms: <{DCTERMS}>\n"
+
+
+def _printed_lists(card: dict) -> dict[str, list]:
+    """What a card prints, in order: activity groups (heading, note, tasks with their
+    sub-items), deliverables and indicators (with their sub-items)."""
+
+    def entry(item) -> tuple[str, tuple[str, ...]]:
+        return (item_text(item), tuple(sub_items(item)))
+
+    return {
+        "activities": [
+            (g.get("heading") or "", g.get("note") or "", [entry(t) for t in g["tasks"]])
+            for g in card["activities"]
+        ],
+        "deliverables": [entry(d) for d in card.get("deliverables") or []],
+        "indicators": [entry(d) for d in card.get("performance_indicators") or []],
+    }
+
+
+def _graph_lists(store: ox.Store) -> dict[str, dict[str, list]]:
+    """The same lists read back from the graph, put in order by ng:position only."""
+    subs: dict[str, list[tuple[int, str]]] = {}
+    query = "SELECT ?x ?pos ?label WHERE { GRAPH ?g { ?x ng:hasSubItem ?s . ?s ng:position ?pos ; "
+    for r in store.query(ORDERED + query + "rdfs:label ?label } }"):
+        subs.setdefault(r[0].value, []).append((int(r[1].value), r[2].value))
+
+    def entry(node: str, label: str) -> tuple[str, tuple[str, ...]]:
+        return (label, tuple(t for _, t in sorted(subs.get(node, []))))
+
+    def lists(card_id: str) -> dict[str, list]:
+        return out.setdefault(card_id, {"activities": [], "deliverables": [], "indicators": []})
+
+    out: dict[str, dict[str, list]] = {}
+    groups: dict[str, dict[str, tuple[str, str, list]]] = {}
+    for r in store.query(
+        ORDERED + "SELECT ?id ?a ?heading ?note ?t ?task WHERE { GRAPH ?g { "
+        "?job dcterms:identifier ?id ; ng:hasActivityGroup ?a . ?a ng:position ?gpos "
+        "OPTIONAL { ?a rdfs:label ?heading } OPTIONAL { ?a ng:note ?note } "
+        "OPTIONAL { ?a ng:hasTask ?t . ?t ng:position ?tpos ; rdfs:label ?task } } } "
+        "ORDER BY ?id ?gpos ?tpos"
+    ):
+        texts = tuple(t.value if t is not None else "" for t in (r[2], r[3]))
+        group = groups.setdefault(r[0].value, {}).setdefault(r[1].value, (*texts, []))
+        if r[4] is not None:
+            group[2].append(entry(r[4].value, r[5].value))
+    for card_id, card in groups.items():
+        lists(card_id)["activities"] = list(card.values())
+    for key, prop in (("deliverables", "Deliverable"), ("indicators", "PerformanceIndicator")):
+        for r in store.query(
+            ORDERED + f"SELECT ?id ?x ?label WHERE {{ GRAPH ?g {{ ?job dcterms:identifier ?id ; "
+            f"ng:has{prop} ?x . ?x ng:position ?pos ; rdfs:label ?label }} }} ORDER BY ?id ?pos"
+        ):
+            lists(r[0].value)[key].append(entry(r[1].value, r[2].value))
+    return out
+
+
+@needs_cards
+def test_real_lists_come_out_of_the_graph_in_printed_order(store: ox.Store) -> None:
+    cards = [c for ed in ("cigref-2010", "cigref-2018", "sic") for c in load_cards(CARDS / ed)]
+    from_graph = _graph_lists(store)
+    empty = {"activities": [], "deliverables": [], "indicators": []}
+    tasks = 0
+    for card in cards:
+        assert from_graph.get(card["id"], empty) == _printed_lists(card), card["id"]
+        tasks += sum(len(g["tasks"]) for g in card["activities"])
+    assert tasks > 1400  # every task of the three editions was compared
+
+
+def test_order_comes_from_the_position_not_from_the_text() -> None:
+    card = yaml.safe_load(EVERY_FIELD.read_text(encoding="utf-8"))
+    task = re.compile(r"/activity/1/task/[0-9]+$")
+
+    def tasks_in_order(triples: list) -> list[str]:
+        rank = {str(s): int(o) for s, p, o in triples if p == NG.position and task.search(str(s))}
+        labels = {str(s): str(o) for s, p, o in triples if p == RDFS.label}
+        return [labels[t] for t in sorted(rank, key=rank.__getitem__)]
+
+    printed = [item_text(t) for t in card["activities"][0]["tasks"]]
+    assert tasks_in_order(convert_card(card)) == printed
+    card["activities"][0]["tasks"].reverse()
+    assert tasks_in_order(convert_card(card)) == printed[::-1]
+
+
+@needs_cards
+def test_real_display_titles_and_printed_titles(store: ox.Store) -> None:
+    job = iris.job("cigref-2018", "3.2")
+    rows = store.query(
+        PREFIXES + f"SELECT ?p ?l WHERE {{ GRAPH ?g {{ <{job}> ?p ?l "
+        "FILTER(?p IN (skos:prefLabel, skos:hiddenLabel, skos:altLabel)) } }"
+    )
+    labels = {(r[0].value.rsplit("#", 1)[-1], r[1].value) for r in rows}
+    assert labels == {
+        ("prefLabel", "Concepteur-Développeur"),
+        ("hiddenLabel", "Concepteur -Développeur"),
+    }
+    printed = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?job a ng:Job ; skos:hiddenLabel ?h } }"
+    assert _count(store, printed) == 4  # 2018 3.2, 4.4, 9.3 and SIC 01

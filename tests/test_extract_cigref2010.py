@@ -232,9 +232,12 @@ def test_no_debris_in_text_fields(result: ExtractResult) -> None:
             if path.startswith((".other_names", ".activities", ".deliverables", ".perf")):
                 assert len(text) > 3, f"{card['id']}{path}: fragment {text!r}"
             if "\n" in text:
-                assert path in (".mission", ".trends", ".career_path.experience") or path.endswith(
-                    ".descriptor"
-                ), f"{card['id']}{path}: line break"
+                assert path in (
+                    ".mission",
+                    ".trends",
+                    ".career_path.experience",
+                    ".career_path.experience.text",
+                ) or path.endswith((".descriptor", ".note")), f"{card['id']}{path}: line break"
                 assert "\n\n\n" not in text and not re.search(r"(?<!\n)\n(?!\n)", text)
 
 
@@ -245,17 +248,16 @@ def test_tasks_are_split(cards: dict[str, dict[str, Any]]) -> None:
         "des technologies de l'information.",
     ]
     assert cards["1.2"]["activities"][2]["tasks"][1].startswith("Travaille en relation")
-    assert cards["6.1"]["activities"][0] == {
-        "tasks": [
-            "Il s'agit a priori de métiers différents regroupés sur une seule fiche dans un souci "
-            "de synthèse qui peuvent ou non selon les organisations être tenus par des personnes "
-            "différentes."
-        ]
-    }
-    lead = cards["1.4"]["activities"][0]["tasks"][2]
-    assert lead.startswith("Contribue à la construction") and lead.endswith(
-        "recettes opérationnelles"
+    first = cards["6.1"]["activities"][0]
+    assert first["heading"] == "Conseil et support auprès des équipes"
+    assert first["note"] == (
+        "Il s'agit a priori de métiers différents regroupés sur une seule fiche dans un souci "
+        "de synthèse qui peuvent ou non selon les organisations être tenus par des personnes "
+        "différentes."
     )
+    lead = cards["1.4"]["activities"][0]["tasks"][2]
+    assert lead["text"].startswith("Contribue à la construction")
+    assert lead["items"][-1] == "en participant aux recettes opérationnelles"
 
 
 # ------------------------------------------------------------------------------------ golden

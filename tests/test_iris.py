@@ -12,6 +12,11 @@ def test_iris_from_stable_keys():
     assert iris.proficiency_level(3) == "https://w3id.org/nomengraph/id/ecf/level/e-3"
     assert iris.graph("cigref-2018") == "https://w3id.org/nomengraph/graph/cigref-2018"
     assert iris.edition("sic") == "https://w3id.org/nomengraph/id/scheme/sic"
+    task = iris.task("cigref-2018", "5.1", 2, 1)
+    assert task == "https://w3id.org/nomengraph/id/cigref-2018/job/5.1/activity/2/task/1"
+    assert iris.sub_item(task, 3) == task + "/item/3"
+    path = iris.career_path("cigref-2010", "5.1")
+    assert iris.sub_item(path, 1) == path + "/item/1"
 
 
 @pytest.mark.parametrize(
@@ -25,6 +30,9 @@ def test_iris_from_stable_keys():
         (iris.ks_item, ("2.0", "A.1", "X1")),
         (iris.area, ("2.0", "F")),
         (iris.graph, ("../etc",)),
+        (iris.task, ("cigref-2010", "1.1", 1, 0)),
+        (iris.sub_item, ("https://example.org/x", 1)),
+        (iris.sub_item, (iris.job("sic", "01"), "2")),
     ],
 )
 def test_free_text_is_refused(func, args):

@@ -102,6 +102,28 @@ def test_job_page_shows_the_card(client):
     assert re.search(r"lines \d+–\d+", page)
 
 
+def test_job_page_lists_in_printed_order_with_sub_items(client):
+    card = yaml.safe_load((CARDS / "cigref-2018" / "5.1.yaml").read_text(encoding="utf-8"))
+    page = html(client.get("/id/cigref-2018/job/5.1"))
+    # every task and sub-item, in the card's order (the store returns them in its own order)
+    texts = [
+        text
+        for group in card["activities"]
+        for task in group["tasks"]
+        for text in ([task] if isinstance(task, str) else [task["text"], *task["items"]])
+    ]
+    escaped = [t.replace("'", "&#39;") for t in texts]
+    found = [page.index(f">{t}<") for t in escaped]
+    assert found == sorted(found)
+    # a lead-in's items are a list inside its own item
+    lead = page.index("En régime de croisière :")
+    assert page[lead:].split("</li>")[0].count('<ul class="sub">') == 1
+    # the experience printed as a lead-in and its list
+    career = page[page.index('id="career"') :]
+    assert "Deux profils (origines) possibles :" in career
+    assert "<li>Utilisateur expérimenté intéressé par les technologies</li>" in career
+
+
 def test_job_page_of_2010_prints_level_ranges_as_printed(client):
     page = html(client.get("/id/cigref-2010/job/2.3"))
     row = page[page.index('href="/id/ecf/2.0/competence/B.2"') :].split("</tr>")[0]

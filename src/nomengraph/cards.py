@@ -72,6 +72,17 @@ def _fast_validator(name: str) -> jsonschema_rs.Validator:
     return jsonschema_rs.Draft202012Validator(load_schema(name))
 
 
+def item_text(item: str | dict[str, Any]) -> str:
+    """The text of a list item (a task, deliverable, indicator or experience): the item itself,
+    or the ``text`` of an item printed with sub-items."""
+    return item if isinstance(item, str) else item["text"]
+
+
+def sub_items(item: str | dict[str, Any] | None) -> list[str]:
+    """The sub-items printed under a list item, in order (none for a plain text)."""
+    return list(item["items"]) if isinstance(item, dict) else []
+
+
 def field_path(path: Iterable[Any]) -> str:
     """Render a JSON path (``['competences', 2, 'level']``) as ``competences[2].level``."""
     out = ""

@@ -32,9 +32,11 @@ from nomengraph.cards import (
     MATRIX_SCHEMA,
     CardError,
     CardProblem,
+    item_text,
     iter_card_files,
     load_data_file,
     scan_cards,
+    sub_items,
 )
 from nomengraph.vocab import (
     DCAT,
@@ -257,6 +259,8 @@ def convert_card(
         (job, SKOS.inScheme, scheme),
         (job, NG.hasCard, _bool(card["has_card"])),
     ]
+    if card.get("printed_title"):  # the title as printed: found by search, never displayed
+        t.append((job, SKOS.hiddenLabel, _fr(card["printed_title"])))
     for lang in ("fr", "en"):
         for name in (card.get("other_names") or {}).get(lang) or []:
             if not (lang == "fr" and name == title):  # SKOS: prefLabel and altLabel disjoint
@@ -295,24 +299,17 @@ def convert_card(
         ]
         if group.get("heading"):
             t.append((node, RDFS.label, _fr(group["heading"])))
-        t += [(node, NG.task, _fr(task)) for task in group["tasks"]]
+        if group.get("note"):
+            t.append((node, NG.note, _fr(group["note"])))
+        for k, task in enumerate(group["tasks"], start=1):
+            t += _item(node, NG.hasTask, _u(iris.task(ed, num, pos, k)), NG.Task, k, task)
 
-    for pos, text in enumerate(card.get("deliverables") or [], start=1):
+    for pos, item in enumerate(card.get("deliverables") or [], start=1):
         node = _u(iris.deliverable(ed, num, pos))
-        t += [
-            (job, NG.hasDeliverable, node),
-            (node, RDF.type, NG.Deliverable),
-            (node, RDFS.label, _fr(text)),
-            (node, NG.position, _int(pos)),
-        ]
-    for pos, text in enumerate(card.get("performance_indicators") or [], start=1):
+        t += _item(job, NG.hasDeliverable, node, NG.Deliverable, pos, item)
+    for pos, item in enumerate(card.get("performance_indicators") or [], start=1):
         node = _u(iris.indicator(ed, num, pos))
-        t += [
-            (job, NG.hasPerformanceIndicator, node),
-            (node, RDF.type, NG.PerformanceIndicator),
-            (node, RDFS.label, _fr(text)),
-            (node, NG.position, _int(pos)),
-        ]
+        t += _item(job, NG.hasPerformanceIndicator, node, NG.PerformanceIndicator, pos, item)
 
     path = card.get("career_path") or {}
     if path.get("education") or path.get("experience"):
@@ -321,7 +318,8 @@ def convert_card(
         if path.get("education"):
             t.append((node, NG.education, _fr(path["education"])))
         if path.get("experience"):
-            t.append((node, NG.experience, _fr(path["experience"])))
+            t.append((node, NG.experience, _fr(item_text(path["experience"]))))
+            t += _sub_items(node, path["experience"])
 
     changes = card.get("changes")
     if changes:
@@ -348,6 +346,33 @@ def convert_card(
 
     for req in card["competences"]:
         t += _requirement(job, ed, num, req, version, dlang, extract)
+    return t
+
+
+def _item(
+    parent: URIRef, link: URIRef, node: URIRef, cls: URIRef, pos: int, item: str | dict[str, Any]
+) -> list[Triple]:
+    """A printed list item (task, deliverable, indicator): its text, its rank under its parent,
+    and the sub-items printed under it."""
+    return [
+        (parent, link, node),
+        (node, RDF.type, cls),
+        (node, RDFS.label, _fr(item_text(item))),
+        (node, NG.position, _int(pos)),
+        *_sub_items(node, item),
+    ]
+
+
+def _sub_items(node: URIRef, item: str | dict[str, Any]) -> list[Triple]:
+    t: list[Triple] = []
+    for k, text in enumerate(sub_items(item), start=1):
+        sub = _u(iris.sub_item(str(node), k))
+        t += [
+            (node, NG.hasSubItem, sub),
+            (sub, RDF.type, NG.SubItem),
+            (sub, RDFS.label, _fr(text)),
+            (sub, NG.position, _int(k)),
+        ]
     return t
 
 

@@ -52,6 +52,25 @@ def activity_group(edition: str, number: str, position: int) -> str:
     return f"{job(edition, number)}/activity/{int(position)}"
 
 
+def task(edition: str, number: str, group: int, position: int) -> str:
+    """A task of an activity group, by the positions of both in the printed card."""
+    return f"{activity_group(edition, number, group)}/task/{_position(position)}"
+
+
+def sub_item(item: str, position: int) -> str:
+    """A sub-item printed under a list item (a task, deliverable, indicator, or the experience
+    of a career path), by its position under it: ``<item IRI>/item/<position>``."""
+    if not isinstance(item, str) or not re.match(re.escape(ID) + r"[a-z0-9-]+/job/", item):
+        raise ValueError(f"invalid list item for an IRI: {item!r}")
+    return f"{item}/item/{_position(position)}"
+
+
+def _position(position: int) -> int:
+    if not isinstance(position, int) or isinstance(position, bool) or position < 1:
+        raise ValueError(f"invalid position for an IRI: {position!r}")
+    return position
+
+
 def deliverable(edition: str, number: str, position: int) -> str:
     return f"{job(edition, number)}/deliverable/{int(position)}"
 

@@ -76,6 +76,8 @@ class NG(DefinedNamespace):
     ProficiencyLevel: URIRef
     SkillExample: URIRef
     SourceExtract: URIRef
+    SubItem: URIRef
+    Task: URIRef
 
     # Object properties
     admissibleLevel: URIRef
@@ -92,6 +94,8 @@ class NG(DefinedNamespace):
     hasPerformanceIndicator: URIRef
     hasRequirement: URIRef
     hasSkill: URIRef
+    hasSubItem: URIRef
+    hasTask: URIRef
     job: URIRef
     level: URIRef
     maxLevel: URIRef
@@ -119,13 +123,13 @@ class NG(DefinedNamespace):
     matrixValues: URIRef
     mission: URIRef
     newInVersion: URIRef
+    note: URIRef
     position: URIRef
     previousNumber: URIRef
     previousTitle: URIRef
     printedCode: URIRef
     sha256: URIRef
     sourceFile: URIRef
-    task: URIRef
     text: URIRef
     trends: URIRef
     usedByCards: URIRef

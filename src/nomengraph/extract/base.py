@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,3 +40,33 @@ class SourceFormatError(ValueError):
         self.source, self.line = source, line
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {message}")
+
+
+# A hyphen with a space on one side only, between two words ("Concepteur -Développeur",
+# "réseaux -télécoms"): a PDF artefact of a line or column break next to the hyphen.
+_ONE_SIDED_HYPHEN = re.compile(r"(?<=\w)(?: -(?=\w)|- (?=\w))")
+_ACRONYM = re.compile(r"^[A-Z]{2,}\b")
+
+
+def display_title(printed: str) -> str:
+    """The display form of a job title: the printed title with the spacing around its hyphens
+    made regular. A hyphen spaced on one side only joins the two words ("Concepteur
+    -Développeur" → "Concepteur-Développeur"), except before an acronym, which it sets apart as
+    the titles do elsewhere ("Software Asset Manager -SAM" → "Software Asset Manager - SAM", as
+    "… – RSSI"). Every other character is kept."""
+
+    def regular(m: re.Match[str]) -> str:
+        return " - " if _ACRONYM.match(printed[m.end() :]) else "-"
+
+    return _ONE_SIDED_HYPHEN.sub(regular, printed)
+
+
+def title_fields(printed: str) -> dict[str, str]:
+    """``title`` (the display form) and, where it differs, ``printed_title`` (as printed)."""
+    shown = display_title(printed)
+    return {"title": shown} if shown == printed else {"title": shown, "printed_title": printed}
+
+
+def list_item(text: str, subs: list[str]) -> str | dict[str, Any]:
+    """A list item of a card: its text, or ``{text, items}`` when sub-items are printed under it."""
+    return {"text": text, "items": list(subs)} if subs else text

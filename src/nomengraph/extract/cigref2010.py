@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .base import ExtractResult, SourceFormatError
+from .base import ExtractResult, SourceFormatError, list_item, title_fields
 from .cigref2010_competences import FOOTER, CompetenceParser, row_tokens
 from .cigref2010_ecf import EcfCompetence, ecf_data, parse_annex2
 from .cigref2010_matrix import parse_matrix
-from .cigref2010_text import cell_items, clean, is_debris, is_page_fraction
+from .cigref2010_text import cell_items, clean, is_debris, is_page_fraction, sub_item_text
 
 SOURCE = "sources/cigref-2010-nomenclature.txt"
 EDITION = "cigref-2010"
@@ -59,14 +59,20 @@ def _is_english(name: str) -> bool:
     return bool(words) and words[-1].lower() in _EN_ROLE
 
 
+_BULLET_LINE = re.compile(r"^\s*(?:[-•➤]\s+|<ul[^>]*>)")
+
+
 def _paragraphs(lines: list[str]) -> list[str]:
-    """Blank-line separated paragraphs; lines of one paragraph joined with a space."""
+    """Blank-line separated paragraphs; lines of one paragraph joined with a space. A bulleted
+    line ("- au regroupement des serveurs") is an item of a list: a paragraph of its own."""
     paras: list[list[str]] = [[]]
     for line in lines:
         if not line.strip():
             if paras[-1]:
                 paras.append([])
             continue
+        if _BULLET_LINE.match(line) and paras[-1]:
+            paras.append([])
         paras[-1].append(clean(line))
     return [" ".join(p for p in para if p) for para in paras if any(para)]
 
@@ -221,7 +227,7 @@ class _CardParser:
             "edition": EDITION,
             "number": c.number,
             "family": c.family,
-            "title": c.title,
+            **title_fields(c.title),
             "other_names": self._other_names(c, pos["mission"]),
             "has_card": True,
         }
@@ -284,12 +290,15 @@ class _CardParser:
         return {"fr": fr, "en": en}
 
     def _activities(self, c: _Card, rows: list[tuple[int, str]]) -> list[dict[str, Any]]:
+        """Activity groups: heading cell, tasks cell (with their sub-items). Sentences printed
+        before the first heading (outside the table) introduce it: the note of the next group."""
         out: list[dict[str, Any]] = []
         intro: list[str] = []
+        notes: list[str] = []
         for _, line in rows:
             if not line.strip():
                 if intro:
-                    out.append({"tasks": [" ".join(intro)]})
+                    notes.append(" ".join(intro))
                     intro = []
                 continue
             if self._skip(line, c.number):
@@ -299,19 +308,29 @@ class _CardParser:
                 continue
             cells = line.split("\t")
             heading = clean(cells[0])
-            tasks = [t for cell in cells[1:] for t in cell_items(cell)]
-            if not heading and out and out[-1].get("heading"):
+            tasks = [list_item(t, subs) for cell in cells[1:] for t, subs in cell_items(cell)]
+            if not heading and out and out[-1].get("heading") and not (notes or intro):
                 out[-1]["tasks"].extend(tasks)
                 continue
             item: dict[str, Any] = {"heading": heading} if heading else {}
+            if intro:
+                notes.append(" ".join(intro))
+                intro = []
+            if notes:
+                item["note"] = "\n\n".join(notes)
+                notes = []
             item["tasks"] = tasks
             out.append(item)
         if intro:
-            out.append({"tasks": [" ".join(intro)]})
+            notes.append(" ".join(intro))
+        if notes:
+            out.append({"note": "\n\n".join(notes), "tasks": []})
         return out
 
-    def _list(self, c: _Card, rows: list[tuple[int, str]]) -> list[str]:
-        items: list[str] = []
+    def _list(self, c: _Card, rows: list[tuple[int, str]]) -> list[str | dict[str, Any]]:
+        """Deliverables or indicators: "- " items, a lead-in ending with ':' with the items
+        under it as its sub-items, or a cell of <ul>/<p> items."""
+        entries: list[tuple[str, str]] = []
         in_table = False
         for n, line in rows:
             if not line.strip():
@@ -329,18 +348,30 @@ class _CardParser:
             if in_table:
                 continue
             if re.search(r"<ul|<p>", line):
-                items.extend(cell_items(line))
+                for text, subs in cell_items(line):
+                    entries.append((text, "plain"))
+                    entries += [(sub, "sub") for sub in subs]
                 continue
             text = clean(line)
             if text:
-                items.append(text)
-        return items
+                entries.append((text, "bullet" if _BULLET_LINE.match(line) else "plain"))
+        items: list[tuple[str, list[str]]] = []
+        for text, kind in entries:
+            parent = items[-1] if items else None
+            if parent is not None and (
+                kind == "sub" or (kind == "bullet" and parent[0].endswith(":"))
+            ):
+                parent[1].append(sub_item_text(text))
+                continue
+            items.append((text, []))
+        return [list_item(text, subs) for text, subs in items]
 
     def _career(self, c: _Card, rows: list[tuple[int, str]]) -> dict[str, Any]:
         education: list[str] = []
         experience: list[str] = []
         extra: list[str] = []
         vertical: list[str] = []
+        subs: list[str] = []  # items of a list printed under the experience
         mode = None
         for _, line in rows:
             if self._skip(line, c.number):
@@ -359,9 +390,13 @@ class _CardParser:
                 cells = line.split("\t")
                 if clean(cells[0]):
                     education.append(clean(cells[0]))
-                rest = " ".join(x for x in (clean(x) for x in cells[1:]) if x)
-                if rest:
-                    experience.append(rest)
+                for cell in cells[1:]:
+                    if re.search(r"<ul|[•➤]", cell):  # a lead-in and the list under it
+                        for text, items in cell_items(cell):
+                            experience.append(text)
+                            subs.extend(items)
+                    elif clean(cell):
+                        experience.append(clean(cell))
                 continue
             if mode == "table":
                 mode = "after" if s else "table-end"
@@ -382,9 +417,14 @@ class _CardParser:
             extra = [p for p in paras[2:]] + extra
         extra_paras = _paragraphs(extra)
         exp = " ".join(experience)
+        if subs and extra_paras:  # the list is not under the last paragraph: keep it inline
+            exp, subs = " ".join([exp, *subs]), []
         if extra_paras:
             exp = "\n\n".join([p for p in [exp, *extra_paras] if p])
-        return {"education": " ".join(education) or None, "experience": exp or None}
+        return {
+            "education": " ".join(education) or None,
+            "experience": list_item(exp, subs) if exp else None,
+        }
 
 
 def extract(text: str) -> ExtractResult:

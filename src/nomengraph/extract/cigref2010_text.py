@@ -93,14 +93,18 @@ def split_tasks(text: str) -> list[str]:
 
     A new item starts at a capitalised word (not an acronym) that follows a word ending in a
     lower-case letter, a digit, ')' or '.', unless the previous word is an article/preposition
-    or itself capitalised (a proper name such as "Direction Générale").
+    or itself capitalised (a proper name such as "Direction Générale"). It also starts at a
+    capitalised word after a lead-in ending with ':' ("… d'archivage : Gère les supports …"),
+    and at the verb "A" of "A en charge" ("… corrective A en charge …").
     """
     text = clean(text)
     if not text:
         return []
     tokens = text.split(" ")
     items: list[list[str]] = [[tokens[0]]]
-    for prev, tok in zip(tokens, tokens[1:], strict=False):
+    for k in range(1, len(tokens)):
+        prev, tok = tokens[k - 1], tokens[k]
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
         prev_bare = prev.lower().strip("«»\"'’(")
         prev_bare = (
             re.sub(r"^[a-z]['’]", "", prev_bare) if "'" in prev or "’" in prev else prev_bare
@@ -114,6 +118,8 @@ def split_tasks(text: str) -> list[str]:
             and not prev.endswith(("l'", "d'", "L'", "D'"))
             and (not prev.endswith(",") or len(items[-1]) >= 4)
         )
+        split = split or (prev == ":" and _is_split_word(tok) and len(items[-1]) >= 3)
+        split = split or (tok == "A" and nxt == "en" and re.search(r"[a-zé]$", prev) is not None)
         if split:
             items.append([tok])
         else:
@@ -121,38 +127,91 @@ def split_tasks(text: str) -> list[str]:
     return [" ".join(i).strip() for i in items if " ".join(i).strip()]
 
 
-def cell_items(cell: str) -> list[str]:
-    """Items of a list cell: one per <p> paragraph, ➤/• bullet or run-together <ul> task; the
-    items of a list that follows a lead-in ending with ':' are joined to it (one sentence).
-    Plain run-together text is split with :func:`split_tasks`."""
+_LOWER_START = re.compile(r"^[a-zàâäéèêëîïôöûüç]")
+_INFINITIVE = re.compile(r"^[a-zàâéèêîôûç]{3,}(?:er|ir)$")
+
+
+def sub_item_text(text: str) -> str:
+    """A sub-item without the list separator (';' or ',') that ends it; a final '.' is kept."""
+    text = clean(text)
+    return re.sub(r"\s*[;,]$", "", text)
+
+
+def split_sub_items(chunk: str) -> list[str]:
+    """The items of a run-together sub-list (a <ul> whose bullets were lost).
+
+    Items may start with a lower-case word ("l'ensemble de la production : … exploitation. la
+    maintenance des matériels …"): a new one starts after a full stop, and, in a list of verbs
+    in the infinitive ("assurer le maintien … de production anticiper les évolutions …"), at an
+    infinitive that does not follow a preposition. Capitalised items are split as tasks are.
+    """
+    out: list[str] = []
+    for part in split_tasks(chunk):
+        pieces = re.split(r"(?<=\.)\s+(?=[a-zàâäéèêëîïôöûüç])", part)
+        for piece in pieces:
+            words = piece.split(" ")
+            if not _INFINITIVE.match(words[0]):
+                out.append(piece)
+                continue
+            current = [words[0]]
+            for prev, word in zip(words, words[1:], strict=False):
+                if _INFINITIVE.match(word) and prev.lower() not in _NO_SPLIT_BEFORE | {"sans"}:
+                    out.append(" ".join(current))
+                    current = [word]
+                else:
+                    current.append(word)
+            out.append(" ".join(current))
+    return out
+
+
+def _entries(cell: str) -> list[tuple[str, str]]:
+    """The printed items of a table cell, in order, each with its kind: ``p`` (a <p> paragraph
+    or run-together text), ``li`` (an item of a <ul> list, or after a ➤/• bullet)."""
     if not re.search(r"<p>|<ul|➤|•", cell):
-        return split_tasks(cell)
-    items: list[str] = []
-    open_lead = False  # the last item ends with ':' and collects the following list items
-
-    def add(text: str, sub: bool) -> None:
-        nonlocal open_lead
-        if sub and open_lead and items and not re.match(r"^[A-ZÀÂÉÈÊÎÔÛÇ][a-zà-ÿ]", text):
-            items[-1] = f"{items[-1]} {text}"
-            return
-        items.append(text)
-        open_lead = text.endswith(":")
-
+        return [(t, "p") for t in split_tasks(cell)]
+    entries: list[tuple[str, str]] = []
     for p_part in re.split(r"</?p>", cell):
         chunks = re.split(r"<ul[^>]*>|</ul>", p_part)
         for n, chunk in enumerate(chunks):
             in_list = n > 0
             if re.search(r"(?:^|\s)[➤•](?=\s)", chunk):
-                subs = re.split(r"(?:^|\s)[➤•](?=\s)", chunk)
-                head = clean(subs[0])
-                if head:
-                    add(head, in_list)
-                for sub in subs[1:]:
-                    if clean(sub):
-                        add(clean(sub), True)
+                parts = re.split(r"(?:^|\s)[➤•](?=\s)", chunk)
+                if clean(parts[0]):
+                    entries.append((clean(parts[0]), "li" if in_list else "p"))
+                entries += [(clean(part), "li") for part in parts[1:] if clean(part)]
             elif in_list:
-                for sub in split_tasks(chunk):
-                    add(sub, True)
+                entries += [(t, "li") for t in split_sub_items(chunk)]
             elif clean(chunk):
-                add(clean(chunk), False)
-    return items
+                entries.append((clean(chunk), "p"))
+    return entries
+
+
+def cell_items(cell: str) -> list[tuple[str, list[str]]]:
+    """Items of a list cell with their sub-items: one item per <p> paragraph, ➤/• bullet or
+    run-together task (split with :func:`split_tasks`).
+
+    An item ending with ':' opens a list. When <ul> items or bullets follow it, they are its
+    sub-items, up to the next paragraph or capitalised unbulleted item ("Supervise : <ul>
+    l'ensemble … la maintenance … </ul>"). When plain paragraphs or run-together tasks follow
+    it, nothing marks the end of its list, which runs to the end of the cell ("<i>Lors de
+    l'installation … :</i> Aide … Accompagne …"; "<p>Capitalise … :</p> <p>Garantit …</p>").
+    """
+    out: list[tuple[str, list[str]]] = []
+    mode = ""  # how the items of the open list are marked: "li" or "p"
+    for text, kind in _entries(cell):
+        if out and out[-1][0].endswith(":"):
+            subs = out[-1][1]
+            if not subs:
+                mode = kind  # the first item after the lead-in tells
+            ends = (
+                mode == "li"
+                and kind == "li"
+                and subs
+                and not _LOWER_START.match(text)
+                and all(_LOWER_START.match(x) for x in subs)
+            )
+            if mode == "p" or (mode == "li" and kind == "li" and not ends):
+                subs.append(sub_item_text(text))
+                continue
+        out.append((text, []))
+    return out

@@ -10,10 +10,13 @@
 * ``changes`` for every job, read from chapter 3 of the document (new / modified / renumbered);
 * the data file ``ecf/ecf-3.0.yaml`` (see :mod:`nomengraph.extract.cigref2018_ecf`).
 
-Family titles are given in the form of the family list of chapter 2 (l.600–660: "Pilotage,
-organisation et gestion des évolutions du système d'information", …, "Données", "Relations
-fournisseurs"), the only list in proper French case that names all nine families as the cards'
-uppercase "Famille de métiers" field does.
+Family titles are the proper-case names that read as the cards' uppercase "Famille de métiers"
+field and the table of contents: the chapter-2 list (l.600–660: …, "Données", "Relations
+fournisseurs") where it agrees, another list of the document where chapter 2 keeps a former name
+(families 1, 2 and 5, see :func:`_family_names`).
+
+Job titles are kept as printed in ``printed_title`` where the display ``title`` differs from
+them (spacing around hyphens, see :func:`nomengraph.extract.base.display_title`).
 
 The card parser is keyed on the "Titre du métier / et Mission" field, never on "N.N." lines (the
 running titles at the top of every continuation page look exactly like a job number + title).
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..repair import repair_text
-from .base import ExtractResult, SourceFormatError
+from .base import ExtractResult, SourceFormatError, list_item, title_fields
 from .cigref2018_changes import parse_chapter_three
 from .cigref2018_ecf import build_ecf
 from .cigref2018_text import (
@@ -40,6 +43,7 @@ from .cigref2018_text import (
     find_heading,
     is_area_fragment,
     is_uppercase_line,
+    list_items,
     norm,
     paragraphs,
     reflow,
@@ -159,17 +163,50 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _family_warnings(families: dict[str, tuple[str, int]], toc: Toc) -> list[str]:
-    """Chapter 2 names some families differently from the table of contents and the cards."""
-    out = []
-    for num, (title, line) in families.items():
+_FAMILY_REF = re.compile(r"^Famille «\s*([1-9])\.\s+(.+?)\s*»$")
+
+
+def _family_names(
+    doc: Doc, toc: Toc, chapter2: dict[str, tuple[str, int]], stop: int
+) -> tuple[dict[str, tuple[str, int]], list[str]]:
+    """The title of each family in proper French case, as the cards' own "Famille de métiers"
+    field and the table of contents name it (in capitals).
+
+    The chapter-2 list is the only one in proper case that describes all nine families, but it
+    keeps three former names: "Pilotage, organisation et gestion…" (1, the 2010 name), "Management
+    de projet" (2) and "Support et assistance aux utilisateurs" (5, which chapter 3.1 says was
+    renamed "Support et assistance"). For each family, the first proper-case title that reads as
+    the table of contents does (case and accents aside) is taken: the chapter-2 list, then the
+    other lists of chapters 1 to 3 ("N. Title" lines, chapter 3.1's 'Famille « N. Title »'), in
+    document order. A family no proper-case title matches keeps its chapter-2 name (warned).
+    """
+    candidates: dict[str, list[tuple[str, int]]] = {num: [item] for num, item in chapter2.items()}
+    for no in range(toc.end + 1, stop + 1):
+        m = re.match(r"^([1-9])\.\s+(\S.*)$", doc[no]) or _FAMILY_REF.match(doc[no])
+        if m and m[1] in candidates and not is_uppercase_line(m[2]):
+            candidates[m[1]].append((m[2], no))
+    names: dict[str, tuple[str, int]] = {}
+    warnings: list[str] = []
+    for num, (title, line) in chapter2.items():
         upper, toc_line = toc.families[num]
-        if _fold(title) != _fold(upper):
-            out.append(
-                f"{SOURCE}:{line}: family {num} is « {title} » in the chapter-2 list (used for "
-                f"the cards), « {norm(upper)} » in the table of contents (l.{toc_line})"
+        match = next((c for c in candidates[num] if _fold(c[0]) == _fold(upper)), None)
+        if match is None:
+            names[num] = (title, line)
+            warnings.append(
+                f"{SOURCE}:{line}: family {num} is « {title} » in the chapter-2 list (used for the "
+                f"cards), « {norm(upper)} » in the table of contents (l.{toc_line}) and no list "
+                "of the document gives that name in proper case"
             )
-    return out
+            continue
+        names[num] = match
+        if match != (title, line):
+            warnings.append(
+                f"{SOURCE}:{line}: family {num} is « {title} » in the chapter-2 list, "
+                f"« {norm(upper)} » in the table of contents (l.{toc_line}) and the cards' "
+                f"family field; the cards use « {match[0]} » (l.{match[1]}), that name in "
+                "proper case"
+            )
+    return names, warnings
 
 
 # --------------------------------------------------------------------------------- card layout
@@ -301,9 +338,18 @@ def _lines(doc: Doc, layout: Layout, first: int, last: int, *, fragments: bool =
 
 
 def _activities(lines: list[Line]) -> list[dict[str, Any]]:
+    """Activity groups: UPPERCASE headings (one or more lines, ending ' :') with their tasks.
+
+    Plain sentences printed before the first heading and its bullets introduce the activities:
+    they are the note of the first group. A footnote ("* Cette terminologie est utilisée…") is
+    the note of the group whose heading or tasks carry its asterisk.
+    """
     groups: list[dict[str, Any]] = []
     heading_lines: list[str] = []
     body: list[Line] = []
+    intro: list[Line] = []
+    footnotes: list[list[Line]] = []
+    footnote: list[Line] | None = None
 
     def flush() -> None:
         if not heading_lines and not body:
@@ -311,12 +357,22 @@ def _activities(lines: list[Line]) -> list[dict[str, Any]]:
         group: dict[str, Any] = {}
         if heading_lines:
             group["heading"] = re.sub(r"\s*[:;]$", "", norm(" ".join(heading_lines)))
-        group["tasks"] = [text for text, *_ in _task_items(body)]
+        group["tasks"] = [list_item(text, subs) for text, subs in list_items(body)]
         groups.append(group)
 
     for line in lines:
         text = line.text
         is_heading = is_uppercase_line(text) and not text.startswith(("•", "(", "-", "*"))
+        if footnote is not None and not is_heading:
+            footnote.append(line)
+            continue
+        footnote = None
+        if text.startswith("*"):
+            flush()
+            heading_lines, body = [], []
+            footnote = [line]
+            footnotes.append(footnote)
+            continue
         if is_heading:
             joined = bool(heading_lines) and not body and not heading_lines[-1].endswith((":", ";"))
             if not joined:
@@ -324,28 +380,37 @@ def _activities(lines: list[Line]) -> list[dict[str, Any]]:
                 heading_lines, body = [], []
             heading_lines.append(text)
             continue
-        if text.startswith("*"):
-            # A footnote ("* Cette terminologie est utilisée…") printed among the tasks.
-            flush()
-            heading_lines, body = [], [line]
+        if not groups and not heading_lines and not body and not text.startswith("•"):
+            intro.append(line)
             continue
         body.append(line)
     flush()
+    if intro:
+        if not groups:
+            groups.append({"tasks": []})
+        _add_note(groups[0], paragraphs(intro))
+    for lines_ in footnotes:
+        marked = [g for g in groups if "*" in group_text(g)]
+        _add_note(marked[-1] if marked else groups[-1], paragraphs(lines_))
     return groups
 
 
-def _task_items(body: list[Line]) -> list[tuple[str, int, int, bool]]:
-    """Tasks of one activity group; '-' sub-bullets are kept inside the task they detail."""
-    starts = {ln.no: ln.text for ln in body}
-    merged: list[tuple[str, int, int, bool]] = []
-    for item in reflow(body):
-        text, a, b, bullet = item
-        if starts[a].startswith("-") and merged:
-            prev = merged[-1]
-            merged[-1] = (f"{prev[0]} {text}", prev[1], b, prev[3])
-        else:
-            merged.append(item)
-    return merged
+def group_text(group: dict[str, Any]) -> str:
+    """The printed text of an activity group: heading, tasks and sub-items."""
+    parts = [group.get("heading") or ""]
+    for task in group["tasks"]:
+        parts += [task] if isinstance(task, str) else [task["text"], *task["items"]]
+    return "\n".join(parts)
+
+
+def _add_note(group: dict[str, Any], note: str | None) -> None:
+    """Add a note to an activity group (after a note it has), keys in the card format's order."""
+    if not note:
+        return
+    note = f"{group['note']}\n\n{note}" if group.get("note") else note
+    ordered = {"heading": group.get("heading"), "note": note, "tasks": group["tasks"]}
+    group.clear()
+    group.update({k: v for k, v in ordered.items() if v is not None})
 
 
 def _competences(
@@ -415,18 +480,27 @@ def _prose(lines: list[Line]) -> str | None:
 
 
 def _career(lines: list[Line]) -> dict[str, Any] | None:
-    items = reflow(lines)
+    """Education (the leading paragraphs naming a 'Bac') and experience (the rest); a list
+    printed under the last experience paragraph ("Deux profils (origines) possibles :" and its
+    bullets) is its sub-items."""
+    items = list_items(lines)
     if not items:
         return None
     education: list[str] = []
     rest = list(items)
     while rest and _EDUCATION.search(rest[0][0]):
-        education.append(rest.pop(0)[0])
+        text, subs = rest.pop(0)
+        education += [text, *subs]
     out: dict[str, Any] = {}
     if education:
         out["education"] = "\n\n".join(education)
     if rest:
-        out["experience"] = "\n\n".join(t for t, *_ in rest)
+        nested = [subs for _, subs in rest[:-1] if subs]
+        if nested:  # sub-items under a paragraph other than the last: kept as paragraphs
+            texts = [t for text, subs in rest for t in (text, *subs)]
+            out["experience"] = "\n\n".join(texts)
+        else:
+            out["experience"] = list_item("\n\n".join(t for t, _ in rest), rest[-1][1])
     return out
 
 
@@ -497,7 +571,7 @@ def _parse_card(
         "edition": EDITION,
         "number": span.number,
         "family": _family_dict(fam_no, families),
-        "title": span.title,
+        **title_fields(span.title),
         "has_card": True,
         "mission": mission,
         "activities": _activities(_lines(doc, layout, act_first, act_last)),
@@ -512,18 +586,37 @@ def _parse_card(
             f"(left empty, nothing invented)"
         )
         span.end = last_line
+
+    def field_lines(name: str) -> list[Line]:
+        """Content lines of a field, without the next field's label glued to the last one."""
+        lines = _lines(doc, layout, *bounds(name))
+        start = span.labels[name][0]
+        later = [n for n in _BODY_ORDER if n in span.labels and span.labels[n][0] > start]
+        nxt = later[0] if later else None
+        if nxt is not None and lines:
+            label = " ".join(_LABELS[nxt])
+            last = lines[-1]
+            if last.text.endswith(" " + label):
+                lines[-1] = Line(last.no, last.text[: -len(label)].rstrip())
+                warnings.append(
+                    f"{SOURCE}:{last.no}: card {span.number}: the label {label!r} of the next "
+                    f"field is printed again at the end of this line (it also stands at "
+                    f"l.{span.labels[nxt][0]}); removed from the {name} text"
+                )
+        return lines
+
     card["deliverables"] = (
-        [t for t, *_ in reflow(_lines(doc, layout, *bounds("deliverables")))]
+        [list_item(t, subs) for t, subs in list_items(field_lines("deliverables"))]
         if "deliverables" in span.labels
         else []
     )
     card["performance_indicators"] = (
-        [t for t, *_ in reflow(_lines(doc, layout, *bounds("indicators")))]
+        [list_item(t, subs) for t, subs in list_items(field_lines("indicators"))]
         if "indicators" in span.labels
         else []
     )
     if "career" in span.labels:
-        career = _career(_lines(doc, layout, *bounds("career")))
+        career = _career(field_lines("career"))
         if career:
             card["career_path"] = career
     card["trends"] = (
@@ -540,7 +633,8 @@ def _parse_card(
 
 def _order(card: dict[str, Any]) -> dict[str, Any]:
     keys = (
-        "id edition number family title other_names has_card description mission activities "
+        "id edition number family title printed_title other_names has_card description mission "
+        "activities "
         "competences deliverables performance_indicators career_path trends changes provenance"
     ).split()
     return {k: card[k] for k in keys if k in card}
@@ -560,10 +654,10 @@ def extract(text: str, ecf_reference: str) -> ExtractResult:
             total_line,
             f"the synthesis counts {total} jobs, the table of contents lists {len(toc.jobs)}",
         )
-    families = _family_titles(doc, toc)
-    warnings.extend(_family_warnings(families, toc))
     layout = Layout(doc, toc)
     chapter3 = parse_chapter_three(doc, toc, layout)
+    families, family_warnings = _family_names(doc, toc, _family_titles(doc, toc), chapter3.end)
+    warnings.extend(family_warnings)
     spans = _card_spans(doc, toc, layout, chapter3.end + 1)
     _check_sequence(spans, toc)
 
@@ -585,7 +679,7 @@ def extract(text: str, ecf_reference: str) -> ExtractResult:
             "edition": EDITION,
             "number": number,
             "family": _family_dict(number.split(".")[0], families),
-            "title": title,
+            **title_fields(title),
             "has_card": False,
             "activities": [],
             "competences": [],

@@ -79,14 +79,25 @@ def _continues(item: str, prev: str, nxt: str, prose: bool, bullet: bool) -> boo
     first = nxt[:1]
     if first.islower() or first in ")],;.:…(«":
         return True
-    if first == "*" or is_uppercase_line(nxt) or is_uppercase_line(item):
+    if first == "*" or is_uppercase_line(item):
         return False
-    if re.search(r"\w-$", item) or item.endswith((",", "(", "'", "/", "«", "–", "+", "&")):
-        return True
-    if _open_parens(item) or item.count("«") > item.count("»"):
-        return True
     last = re.split(r"[\s']", item.lower())[-1]
-    if last in _FUNCTION_WORDS:
+    dangling = (
+        bool(re.search(r"\w-$", item))
+        or item.endswith((",", "(", "'", "/", "«", "–", "+", "&"))
+        or _open_parens(item)
+        or last in _FUNCTION_WORDS
+    )
+    if is_uppercase_line(nxt):
+        # An upper-case line is a heading, unless the item stops on a word that needs more
+        # ("… déterminée par le" / "DSI.") and the line is no heading (headings end with ':').
+        return dangling and not nxt.endswith(":")
+    if dangling:
+        return True
+    # An unclosed « goes on, unless the last line closed a parenthesis: the quote was left open
+    # by the printing ("Modification de « E.8. … : niveau 3 (anciennement" / "niveau 4)" / "Les
+    # indicateurs de performance ont été redéfinis :" are two items).
+    if item.count("«") > item.count("»") and not prev.endswith(")"):
         return True
     if prose and not bullet:
         return not item.endswith(_TERMINAL)
@@ -124,6 +135,66 @@ def reflow(
             items.append([text, line.no, line.no, False])
         prev = text
     return [(norm(t), a, b, bul) for t, a, b, bul in items]
+
+
+_SEPARATOR = re.compile(r"\s*[;,]$")
+
+
+def sub_item_text(text: str) -> str:
+    """A sub-item as printed, without the list separator (';' or ',') that ends it."""
+    return _SEPARATOR.sub("", text)
+
+
+def nest(entries: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """Give each item of a printed list its sub-items. ``entries`` are (text, kind) in printed
+    order, kind ``bullet`` ('•'), ``sub`` ('-' or 'o' sub-bullet) or ``plain`` (no marker).
+
+    - a sub-bullet is a sub-item of the item above it;
+    - an item ending with ':' opens a list: the items printed after it with less marking are its
+      sub-items (plain lines under a bullet, bullets under a plain line); when the items right
+      after a bulleted opener are bullets too, nothing marks the end of its list, which runs to
+      the end of the printed list;
+    - under a bullet that opens no list, two or more plain lines in a row are its sub-items (the
+      card pages lose the 'o' glyph of sub-bullets; chapter 3 reprints the same lists with it),
+      while a single plain line is an item whose bullet was lost.
+    """
+    out: list[tuple[str, list[str], str]] = []
+    absorbs = False  # the last item takes every following bullet (bulleted opener, see above)
+    for k, (text, kind) in enumerate(entries):
+        if out:
+            parent, subs, pkind = out[-1]
+            opener = parent.endswith(":")
+            run = 0
+            while k + run < len(entries) and entries[k + run][1] == "plain":
+                run += 1
+            take = (
+                kind == "sub"
+                or (kind == "plain" and pkind == "bullet" and (opener or subs or run >= 2))
+                or (kind == "bullet" and pkind == "plain" and opener)
+                or (kind == "bullet" and pkind == "bullet" and opener and not subs)
+                or (kind == "bullet" and absorbs)
+            )
+            if take:
+                absorbs = absorbs or (kind == "bullet" and pkind == "bullet")
+                subs.append(sub_item_text(text))
+                continue
+        absorbs = False
+        out.append((text, [], kind))
+    return [(text, subs) for text, subs, _ in out]
+
+
+def list_items(lines: list[Line]) -> list[tuple[str, list[str]]]:
+    """The items of a printed list (tasks of a group, deliverables, indicators) with their
+    sub-items: '•' bullets, '-' and 'o' sub-bullets, plain lines (see :func:`nest`)."""
+    starts = {ln.no: ln.text for ln in lines}
+    entries = []
+    for text, a, _b, _bullet in reflow(lines, bullets=(BULLET, O_BULLET)):
+        first = starts[a]
+        kind = "bullet" if first.startswith("•") else "sub" if first[:1] in "-o" else "plain"
+        if kind == "sub" and not (BULLET.match(first) or O_BULLET.match(first)):
+            kind = "plain"
+        entries.append((text, kind))
+    return nest(entries)
 
 
 def paragraphs(lines: list[Line], *, prose: bool = False) -> str | None:

@@ -169,7 +169,9 @@ def load_corrections(path: str | Path) -> list[Correction]:
 
 
 def _record(doc: dict[str, Any], steps: list[Any], correction_id: str) -> None:
-    """Note the applied correction on the innermost record (competence item or whole document)."""
+    """Note the applied correction on the innermost record: an item with a key (a competence
+    requirement, an e-CF competence) or the whole document (for a card: its ``corrections``;
+    activity groups, lists and texts have no field of their own for it)."""
     node: Any = doc
     target = doc
     for step in steps[:-1]:
@@ -182,7 +184,7 @@ def _record(doc: dict[str, Any], steps: list[Any], correction_id: str) -> None:
                 else next(j for j, it in enumerate(node) if _item_matches(it, step[0]))
             )
             node = node[index]
-        if isinstance(node, dict):
+        if isinstance(node, dict) and any(k in node for k in _KEYS):
             target = node
     target.setdefault("corrections", [])
     if correction_id not in target["corrections"]:

@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .base import ExtractResult, SourceFormatError
+from .base import ExtractResult, SourceFormatError, list_item, title_fields
 
 SOURCE = "sources/sic-referentiel-metiers.txt"
 EDITION = "sic"
@@ -176,7 +176,8 @@ class _Parser:
                 "(truncated text?)",
             )
         last_task = records[-1].groups[-1]["tasks"][-1]
-        if not last_task.endswith("."):
+        last_text = last_task if isinstance(last_task, str) else last_task["items"][-1]
+        if not last_text.endswith("."):
             # Every record of the référentiel ends with a full stop; a text that stops on a
             # list separator or mid-sentence has lost the end of its last record.
             raise self.error(
@@ -284,8 +285,10 @@ class _Parser:
         """
         group: dict[str, Any] | None = None
         heading: list[str] = []  # the lines of the current group's heading
-        task: list[str] | None = None
-        prev = ""  # kind of the previous line: heading, bullet, sub or blank
+        # A task: the lines of its text and the lines of each of its sub-items.
+        task: tuple[list[str], list[list[str]]] | None = None
+        opener: tuple[list[str], list[list[str]]] | None = None  # a lead-in under a heading
+        prev = ""  # kind of the previous line: heading, opener, bullet, sub or blank
 
         def new_group(text: str | None) -> dict[str, Any]:
             heading[:] = [text] if text else []
@@ -299,37 +302,52 @@ class _Parser:
         while j < self.n:
             text = self.line(j)
             if not text:
-                if prev == "heading":
+                if prev in ("heading", "opener"):
                     raise self.error(j - 1, "heading without tasks")
-                prev = "blank"
+                prev, opener = "blank", None
             elif text.startswith(BULLET):
                 group = group if group is not None else new_group(None)
-                task = [text[1:]]
-                group["tasks"].append(task)
-                prev = "bullet"
+                if opener is not None:  # the items of the lead-in's list
+                    opener[1].append([text[1:]])
+                    task = opener
+                    prev = "sub"
+                else:
+                    task = ([text[1:]], [])
+                    group["tasks"].append(task)
+                    prev = "bullet"
             elif text.startswith(SUB_BULLET):
                 if task is None or prev not in ("bullet", "sub"):
                     raise self.error(j, "sub-bullet without a bullet above it")
-                task.append(text[1:])
+                task[1].append([text[1:]])
                 prev = "sub"
             elif prev in ("bullet", "sub") and task is not None and self.continues(j):
                 self.warn(j, "bullet text wrapped onto this line; rejoined")
-                task.append(text)
+                (task[1][-1] if prev == "sub" else task[0]).append(text)
             elif prev == "heading" and group is not None and self.is_heading(j):
-                heading.append(text)  # one heading printed on two lines
-                group["heading"] = self.heading_text(heading)
+                if _is_upper(text):
+                    heading.append(text)  # one heading printed on two lines
+                    group["heading"] = self.heading_text(heading)
+                else:
+                    # A lead-in in ordinary case under the heading ("TESTS D'UTILISABILITE :" /
+                    # "Conduire les entretiens :"): a task whose sub-items are the bullets.
+                    opener = task = ([text], [])
+                    group["tasks"].append(task)
+                    prev = "opener"
             elif self.is_heading(j) and not self.glued(j):
-                group, task, prev = new_group(text), None, "heading"
+                group, task, opener, prev = new_group(text), None, None, "heading"
             else:
                 break  # the next record's title
             if text:
                 record.last = j + 1
             j += 1
-        if prev == "heading" or not record.groups:
+        if prev in ("heading", "opener") or not record.groups:
             raise self.error(j - 1, f"record {record.title!r} ends without tasks (truncated?)")
         seen: set[str] = set()
         for g in record.groups:
-            g["tasks"] = [self.task_text(t) for t in g["tasks"]]
+            g["tasks"] = [
+                list_item(self.task_text(parts), [self.task_text(sub) for sub in subs])
+                for parts, subs in g["tasks"]
+            ]
             if g["heading"] in seen:
                 self.warn(record.first - 1, f"heading {g['heading']!r} printed twice in the record")
             if g["heading"]:
@@ -349,6 +367,20 @@ class _Parser:
         return _SEPARATOR_END.sub("", _clean(" ".join(parts)))
 
 
+def _education(lines: list[str]) -> str | None:
+    """The Cursus/Formation cell: the 'Bac' line with the line that specifies it, then one
+    paragraph per further line that starts with a capital ("Bac + 5 en informatique,
+    psychologie, santé" / "Complété par une formation en ergonomie"); a line that starts in
+    lower case continues the one above ("… Et 5 ans d'expérience …" / "ou Bac + 5 généraliste")."""
+    paras: list[str] = []
+    for k, line in enumerate(lines):
+        if paras and (k == 1 or not line[:1].isupper()):
+            paras[-1] = f"{paras[-1]} {line}"
+        else:
+            paras.append(line)
+    return "\n\n".join(_clean(p) for p in paras) or None
+
+
 def _card(position: int, record: _Record) -> dict[str, Any]:
     number = f"{position:02d}"
     card: dict[str, Any] = {
@@ -356,7 +388,7 @@ def _card(position: int, record: _Record) -> dict[str, Any]:
         "edition": EDITION,
         "number": number,
         "family": None,
-        "title": record.title,
+        **title_fields(record.title),
         "other_names": {"fr": record.names, "en": []},
         "has_card": True,
     }
@@ -370,7 +402,7 @@ def _card(position: int, record: _Record) -> dict[str, Any]:
             "deliverables": [],
             "performance_indicators": [],
             "career_path": {
-                "education": _clean(" ".join(record.education)) or None,
+                "education": _education(record.education),
                 "experience": _clean(" ".join(record.experience)) or None,
             },
             "trends": None,

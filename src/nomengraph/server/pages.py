@@ -439,11 +439,25 @@ def _v(row: dict[str, Term], key: str) -> str:
 
 
 def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str]) -> dict:
+    # Printed order: every list item has its rank under its parent (ng:position).
+    subs: dict[str, list[tuple[str, str]]] = {}
+    for row in select(
+        f"SELECT DISTINCT ?x ?s ?pos ?label WHERE {{ GRAPH ?g {{ <{iri}> (ng:hasActivityGroup/"
+        "ng:hasTask|ng:hasDeliverable|ng:hasPerformanceIndicator|ng:hasCareerPath) ?x . "
+        "?x ng:hasSubItem ?s OPTIONAL { ?s ng:position ?pos } OPTIONAL { ?s rdfs:label ?label } } }"
+    ):
+        subs.setdefault(row["x"].value, []).append((_v(row, "pos"), _v(row, "label")))
+
+    def sub_items(node: str) -> list[str]:
+        return [label for _, label in sorted(subs.get(node, []), key=lambda s: natural_key(s[0]))]
+
     activities: dict[str, dict[str, Any]] = {}
     for row in select(
-        f"SELECT ?a ?pos ?heading ?task WHERE {{ GRAPH ?g {{ <{iri}> ng:hasActivityGroup ?a "
-        "OPTIONAL { ?a ng:position ?pos } OPTIONAL { ?a rdfs:label ?heading } "
-        "OPTIONAL { ?a ng:task ?task } } }"
+        f"SELECT ?a ?pos ?heading ?note ?t ?tpos ?task WHERE {{ GRAPH ?g {{ <{iri}> "
+        "ng:hasActivityGroup ?a OPTIONAL { ?a ng:position ?pos } "
+        "OPTIONAL { ?a rdfs:label ?heading } OPTIONAL { ?a ng:note ?note } "
+        "OPTIONAL { ?a ng:hasTask ?t OPTIONAL { ?t ng:position ?tpos } "
+        "OPTIONAL { ?t rdfs:label ?task } } } }"
     ):
         group = activities.setdefault(
             row["a"].value,
@@ -452,21 +466,30 @@ def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str
                 "href": row["a"].href,
                 "position": _v(row, "pos"),
                 "heading": _v(row, "heading"),
-                "tasks": [],
+                "note": _v(row, "note"),
+                "tasks": {},
             },
         )
-        task = _v(row, "task")
-        if task and task not in group["tasks"]:
-            group["tasks"].append(task)
+        if row.get("t") is not None:
+            group["tasks"][row["t"].value] = (_v(row, "tpos"), _v(row, "task"))
     ordered_activities = sorted(activities.values(), key=lambda g: natural_key(g["position"]))
+    for group in ordered_activities:
+        tasks = sorted(group["tasks"].items(), key=lambda t: natural_key(t[1][0]))
+        group["tasks"] = [{"text": text, "subs": sub_items(t)} for t, (_, text) in tasks]
 
-    def positioned(prop: str) -> list[dict[str, str]]:
+    def positioned(prop: str) -> list[dict[str, Any]]:
         rows = select(
             f"SELECT DISTINCT ?x ?pos ?label WHERE {{ GRAPH ?g {{ <{iri}> {prop} ?x "
             "OPTIONAL { ?x ng:position ?pos } OPTIONAL { ?x rdfs:label ?label } } }"
         )
         items = [
-            {"position": _v(r, "pos"), "label": _v(r, "label"), "href": r["x"].href} for r in rows
+            {
+                "position": _v(r, "pos"),
+                "label": _v(r, "label"),
+                "href": r["x"].href,
+                "subs": sub_items(r["x"].value),
+            }
+            for r in rows
         ]
         return sorted(items, key=lambda i: natural_key(i["position"]))
 
@@ -504,7 +527,7 @@ def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str
     requirements = sorted(unique.values(), key=lambda r: natural_key(r["code"]))
 
     career = select(
-        f"SELECT ?education ?experience WHERE {{ GRAPH ?g {{ <{iri}> ng:hasCareerPath ?c "
+        f"SELECT ?c ?education ?experience WHERE {{ GRAPH ?g {{ <{iri}> ng:hasCareerPath ?c "
         "OPTIONAL { ?c ng:education ?education } OPTIONAL { ?c ng:experience ?experience } } }"
     )
     sources = select(
@@ -528,7 +551,12 @@ def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str
         "deliverables": positioned("ng:hasDeliverable"),
         "indicators": positioned("ng:hasPerformanceIndicator"),
         "career": [
-            {"education": _v(r, "education"), "experience": _v(r, "experience")} for r in career
+            {
+                "education": _v(r, "education"),
+                "experience": _v(r, "experience"),
+                "experience_subs": sub_items(r["c"].value),
+            }
+            for r in career
         ],
         "trends": lang_values(props, NG + "trends"),
         "change_status": [link(t.value, label_map) for t in props.get(NG + "changeStatus", [])],
