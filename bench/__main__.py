@@ -382,6 +382,20 @@ def agrees(run: dict) -> bool | None:
     return same_counts and not run.get("only_pyshacl") and not run.get("only_shacl_rs")
 
 
+def turbo_agrees(run: dict) -> bool | None:
+    """Whether the default engine (pyshacl-turbo) gave the reference pyshacl's conformance,
+    result counts and the same results one by one (severity, focus node, path, value, shape);
+    None: not run."""
+    if "turbo_conforms" not in run:
+        return None
+    return (
+        run["turbo_conforms"] == run["pyshacl_conforms"]
+        and run.get("turbo_results") == run["pyshacl_results"]
+        and not run.get("turbo_only_pyshacl")
+        and not run.get("turbo_only_turbo")
+    )
+
+
 def part_validation(args: argparse.Namespace, work: Path, out: dict) -> None:
     try:
         import shacl  # noqa: F401
@@ -396,7 +410,16 @@ def part_validation(args: argparse.Namespace, work: Path, out: dict) -> None:
         r["size"] = size
         verdicts = [agrees(run) for run in runs]
         r["agree"] = None if None in verdicts else all(verdicts)
+        verdicts = [turbo_agrees(run) for run in runs]
+        r["turbo_agree"] = None if None in verdicts else all(verdicts)
         rows.append(r)
+        if "turbo_seconds" in r:
+            say(
+                f"validation: x{size} {r['triples']:,} triples, {r['runs']} run(s): turbo cold "
+                f"{r['turbo_cold_seconds']:.2f} s{spread_text(r['turbo_cold_seconds_runs'], 2)} "
+                f"warm {r['turbo_seconds']:.2f} s{spread_text(r['turbo_seconds_runs'], 2)} "
+                f"{r['turbo_results']}, same results as pyshacl: {r['turbo_agree']}"
+            )
         say(
             f"validation: x{size} {r['triples']:,} triples, {r['runs']} run(s): pyshacl "
             f"{r['pyshacl_seconds']:.1f} s{spread_text(r['pyshacl_seconds_runs'])} "
@@ -411,6 +434,10 @@ def part_validation(args: argparse.Namespace, work: Path, out: dict) -> None:
             [r["triples"] for r in rows], [r["pyshacl_seconds"] for r in rows]
         ),
     }
+    if all("turbo_seconds" in r for r in rows):
+        out["validation"]["turbo_growth_exponent"] = growth_exponent(  # warm, on the medians
+            [r["triples"] for r in rows], [r["turbo_seconds"] for r in rows]
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -770,3 +770,35 @@ def test_engines_agree_only_when_results_match_one_by_one():
     assert "**no**" in text
     assert "pyshacl only (first run, up to 20): `Warning http://example.org/a" in text
     assert "shacl only (first run, up to 20): `Warning http://example.org/b" in text
+
+
+def test_default_engine_cold_and_warm_against_pyshacl():
+    from bench.__main__ import turbo_agrees
+    from bench.report import validation_section
+
+    run = {
+        "size": 1.0,
+        "triples": 10,
+        "runs": 1,
+        "turbo_cold_seconds": 0.9,
+        "turbo_seconds": 0.5,
+        "turbo_conforms": True,
+        "turbo_results": {"Violation": 0, "Warning": 1, "Info": 0},
+        "turbo_compared": 1,
+        "turbo_only_pyshacl": [],
+        "turbo_only_turbo": [],
+        "pyshacl_seconds": 5.0,
+        "pyshacl_conforms": True,
+        "pyshacl_results": {"Violation": 0, "Warning": 1, "Info": 0},
+    }
+    assert turbo_agrees(run) is True
+    assert turbo_agrees({k: v for k, v in run.items() if k != "turbo_conforms"}) is None
+    moved = {**run, "turbo_only_turbo": ["Warning a - - S"], "turbo_only_pyshacl": ["Warning b"]}
+    assert turbo_agrees(moved) is False
+    assert turbo_agrees({**run, "turbo_results": {"Violation": 1}}) is False
+    text = "\n".join(validation_section({"validation": {"runs": [{**run, "turbo_agree": True}]}}))
+    assert "| x1 | 1 | 10 | 0.90 | 0.50 | 5.0 | 10× |" in text and "| yes |" in text
+    text = "\n".join(
+        validation_section({"validation": {"runs": [{**moved, "turbo_agree": False}]}})
+    )
+    assert "**no**" in text and "turbo only (first run, up to 20): `Warning a - - S`" in text
