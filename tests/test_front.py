@@ -17,7 +17,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from nomengraph.server.front import Admission, AnswerCache, Cached, Rejected, guard_message
+from nomengraph.server.admission import Admission, Rejected
+from nomengraph.server.cache import AnswerCache, Cached
+from nomengraph.server.front import guard_message
 from test_server_process import SLOW, Server, start, stop
 
 HEAVY = SLOW  # a three-way cross product: seconds of CPU on the small store

@@ -24,18 +24,25 @@ Static files, ``/healthz`` and CORS preflights skip admission (they use no query
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import io
 import os
 import sys
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from nomengraph.server.admission import Admission, Rejected
+from nomengraph.server.cache import (
+    CACHEABLE_METHODS,
+    AnswerCache,
+    Cached,
+    etag_list,
+    etag_of,
+    readonly,
+    request_key,
+)
 from nomengraph.settings import Settings
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -45,164 +52,6 @@ CLIENT_KEY = "nomengraph.client"
 GENERATION_KEY = "nomengraph.generation"
 GENERATION_HEADER = "x-store-generation"  # on every answer from a store generation
 UNGUARDED_PREFIXES = ("/static/", "/healthz")
-CACHEABLE_METHODS = ("GET", "HEAD", "POST")
-
-
-@dataclass
-class Cached:
-    """One answer as sent: status, headers (without ETag and length), body, ETag."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-    etag: str
-
-
-@dataclass
-class AnswerCache:
-    """Answers by key, least recently used first out, bounded by the bytes of their bodies."""
-
-    max_bytes: int
-    entries: OrderedDict[bytes, Cached] = field(default_factory=OrderedDict)
-    size: int = 0
-    hits: int = 0
-    misses: int = 0
-
-    def get(self, key: bytes) -> Cached | None:
-        entry = self.entries.get(key)
-        if entry is None:
-            self.misses += 1
-            return None
-        self.entries.move_to_end(key)
-        self.hits += 1
-        return entry
-
-    def put(self, key: bytes, entry: Cached) -> None:
-        cost = len(entry.body) + 256
-        if cost > self.max_bytes // 8:
-            return  # one answer never takes more than an eighth of the cache
-        old = self.entries.pop(key, None)
-        if old is not None:
-            self.size -= len(old.body) + 256
-        self.entries[key] = entry
-        self.size += cost
-        while self.size > self.max_bytes and self.entries:
-            _, dropped = self.entries.popitem(last=False)
-            self.size -= len(dropped.body) + 256
-
-    def clear(self) -> None:
-        self.entries.clear()
-        self.size = 0
-
-
-class Rejected(Exception):
-    """A request refused by the front: status, message, extra headers."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-class Admission:
-    """Per-client limits, fair shares and a bounded wait for one of ``slots`` slots.
-
-    A client (an IP address) may have ``per_client`` requests admitted (running or waiting;
-    429 past it) and runs on at most ``slots - 1`` slots at once, so one slot is always left for
-    the others; the other requests wait in one bounded queue (``queue_size``: 503 when full) at
-    most ``queue_wait`` seconds (503 then). A freed slot goes to the first waiter whose client is
-    under its share. Used from the event loop only (no locks needed).
-    """
-
-    def __init__(self, slots: int, per_client: int, queue_size: int, queue_wait: float) -> None:
-        self.slots = max(1, slots)
-        self.share = max(1, self.slots - 1)
-        self.per_client = max(1, per_client)
-        self.queue_size = max(0, queue_size)
-        self.queue_wait = queue_wait
-        self.busy = 0
-        self.admitted: dict[str, int] = {}  # running or waiting, per client
-        self.running: dict[str, int] = {}
-        self.waiters: OrderedDict[asyncio.Future[None], str] = OrderedDict()
-
-    async def enter(self, client: str, deadline: float) -> None:
-        """Take a slot for ``client`` or raise :class:`Rejected` (429 or 503)."""
-        held = self.admitted.get(client, 0)
-        if held >= self.per_client:
-            raise Rejected(
-                429,
-                f"too many requests in progress from your address (the limit is "
-                f"{self.per_client} at a time); wait for answers before sending more",
-                {"retry-after": "1"},
-            )
-        if self.busy < self.slots and self.running.get(client, 0) < self.share:
-            self.admitted[client] = held + 1
-            self._take(client)
-            return
-        if len(self.waiters) >= self.queue_size:
-            raise Rejected(
-                503,
-                "the server is busy (its queue of waiting requests is full); retry shortly",
-                {"retry-after": "2"},
-            )
-        self.admitted[client] = held + 1
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.waiters[waiter] = client
-        wait = max(0.0, min(self.queue_wait, deadline - time.monotonic()))
-        try:
-            await asyncio.wait_for(asyncio.shield(waiter), wait)
-        except BaseException as exc:
-            self.waiters.pop(waiter, None)
-            if waiter.done() and not waiter.cancelled():
-                if isinstance(exc, TimeoutError):
-                    return  # the slot was granted at the last instant: keep it
-                self.leave(client)
-                raise
-            waiter.cancel()
-            self._forget(client)
-            if isinstance(exc, TimeoutError):
-                raise Rejected(
-                    503,
-                    f"the server is busy: no query worker became free within {wait:.3g} s; "
-                    "retry shortly",
-                    {"retry-after": "2"},
-                ) from None
-            raise
-
-    def leave(self, client: str) -> None:
-        """Give back the slot of a request of ``client`` that was admitted."""
-        self._forget(client)
-        left = self.running.get(client, 0) - 1
-        if left > 0:
-            self.running[client] = left
-        else:
-            self.running.pop(client, None)
-        self.busy -= 1
-        self._grant()
-
-    def _take(self, client: str) -> None:
-        self.busy += 1
-        self.running[client] = self.running.get(client, 0) + 1
-
-    def _grant(self) -> None:
-        for waiter, client in list(self.waiters.items()):
-            if self.busy >= self.slots:
-                return
-            if waiter.done():
-                self.waiters.pop(waiter, None)
-                continue
-            if self.running.get(client, 0) < self.share:
-                self.waiters.pop(waiter, None)
-                self._take(client)
-                waiter.set_result(None)
-
-    def _forget(self, client: str) -> None:
-        held = self.admitted.get(client, 0) - 1
-        if held > 0:
-            self.admitted[client] = held
-        else:
-            self.admitted.pop(client, None)
 
 
 def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Cached:
@@ -278,11 +127,11 @@ class Front:
         generation = self.generation() if guarded else None
         headers = scope.headers
         key = etag = None
-        if generation is not None and method in CACHEABLE_METHODS and _readonly(method, headers):
-            key = _key(generation, method, path, scope.query_string, headers, body)
-            etag = '"' + key[:20].hex() + '"'
+        if generation is not None and method in CACHEABLE_METHODS and readonly(method, headers):
+            key = request_key(generation, method, path, scope.query_string, headers, body)
+            etag = etag_of(key)
             match = headers.get("if-none-match")
-            if match and method != "POST" and (match.strip() == "*" or etag in _tags(match)):
+            if match and method != "POST" and (match.strip() == "*" or etag in etag_list(match)):
                 return Cached(
                     304,
                     [("cache-control", self.cache_control), (GENERATION_HEADER, generation)],
@@ -442,42 +291,6 @@ class Front:
             protocol.response_empty(answer.status, headers)
         else:
             protocol.response_bytes(answer.status, headers, answer.body)
-
-
-def _readonly(method: str, headers: Any) -> bool:
-    """Whether the request can only read: POST only as a query (body or form)."""
-    if method != "POST":
-        return True
-    kind = (headers.get("content-type") or "").split(";", 1)[0].strip().lower()
-    return kind in ("application/sparql-query", "application/x-www-form-urlencoded")
-
-
-def _tags(header: str) -> list[str]:
-    return [tag.strip().removeprefix("W/") for tag in header.split(",")]
-
-
-def _key(
-    generation: str, method: str, path: str, query_string: str, headers: Any, body: bytes
-) -> bytes:
-    """The cache key of a request: everything an answer depends on, in one digest. The parts
-    are joined by NUL, which none of them can hold (HTTP forbids it in the request line and in
-    header values), so two different requests cannot join to the same text."""
-    get = headers.get
-    text = "\0".join(
-        (
-            generation,
-            "GET" if method == "HEAD" else method,
-            path,
-            query_string,
-            get("accept") or "",
-            get("accept-language") or "",
-            get("content-type") or "",
-            get("cookie") or "",
-            get("authorization") or "",
-            "",
-        )
-    )
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape") + body).digest()
 
 
 def _generation_of(settings: Settings) -> Callable[[], str | None]:
