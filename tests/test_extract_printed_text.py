@@ -139,6 +139,34 @@ def test_no_paragraph_stops_on_a_word_that_needs_more():
     assert "déterminée par le DSI." in paragraphs(mission)[1]
 
 
+def test_prose_lines_are_not_run_together():
+    """The 2010 text prints a paragraph or sentence per line: two lines are two paragraphs
+    (3.3 trends "… pour faire de l'analyse applicative" / "S'ils viennent…"); so are the SIC
+    introductory sentences (07, l.213-214)."""
+    by = cards()
+    assert paragraphs(by["cigref-2010-3.3"]["trends"]) == [
+        "Parce qu'ils connaissent les applications, ils peuvent évoluer vers des fonctions "
+        "études pour faire de l'analyse applicative",
+        "S'ils viennent initialement des métiers, ils peuvent évoluer vers la fonction de "
+        "maîtrise d'ouvrage.",
+    ]
+    assert len(paragraphs(by["cigref-2010-7.5"]["mission"])) == 2
+    assert (
+        paragraphs(by["sic-07"]["description"])[0]
+        == "Certains testeurs peuvent piloter une équipe."
+    )
+    merged = re.compile(r"[a-zé] (?:S'ils|Il|Elle|Son|Sa|Ses|Doit|Le|La|Les) [a-zé]")
+    found = [
+        (card["id"], field, m.group())
+        for card in by.values()
+        if card["edition"] == "cigref-2010"
+        for field, text in texts(card)
+        if field in ("mission", "trends", "career_path.education")
+        for m in merged.finditer(text)
+    ]
+    assert found == []
+
+
 def test_no_paragraph_is_a_lone_acronym():
     found = [
         (card["id"], field, para)

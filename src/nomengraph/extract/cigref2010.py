@@ -63,17 +63,21 @@ _BULLET_LINE = re.compile(r"^\s*(?:[-•➤]\s+|<ul[^>]*>)")
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
-    """Blank-line separated paragraphs; lines of one paragraph joined with a space. A bulleted
-    line ("- au regroupement des serveurs") is an item of a list: a paragraph of its own."""
+    """Paragraphs of a prose field. The text prints one paragraph, sentence or list item per
+    line (it does not wrap lines): every line is a paragraph of its own ("… pour faire de
+    l'analyse applicative" / "S'ils viennent initialement des métiers…" are two), a bulleted one
+    ("- au regroupement des serveurs") too, unless it starts in lower case without a bullet,
+    which continues the line above."""
     paras: list[list[str]] = [[]]
     for line in lines:
         if not line.strip():
             if paras[-1]:
                 paras.append([])
             continue
-        if _BULLET_LINE.match(line) and paras[-1]:
+        text = clean(line)
+        if paras[-1] and (_BULLET_LINE.match(line) or not text[:1].islower()):
             paras.append([])
-        paras[-1].append(clean(line))
+        paras[-1].append(text)
     return [" ".join(p for p in para if p) for para in paras if any(para)]
 
 

@@ -16,25 +16,27 @@ are glued to their first heading (l.1092, l.1169) and are split at the lower-cas
 
 Decisions (documented here and tested in ``tests/test_extract_sic.py``):
 
-* ``–`` sub-bullets belong to the ``•`` task above them: their text is appended to the parent's
-  text, lines rejoined with a single space and the printed ``;`` between sub-items kept, e.g.
-  ``Superviser : l’ensemble de la production : … exploitation ; la maintenance des …``. The
-  parent task alone ("Superviser :") is not a task without its sub-items.
+* ``–`` sub-bullets are the sub-items of the ``•`` task above them (``{text, items}``, the
+  ``;`` that separates them dropped): ``Superviser :`` with ``l’ensemble de la production : …
+  exploitation`` and ``la maintenance des …``. A lead-in printed in ordinary case under a
+  heading (l.182 "Conduire les entretiens :") is a task whose sub-items are the bullets under it.
 * a task keeps its text as printed, minus the bullet and the trailing ``;`` list separator (a
   final ``.`` is kept). A bullet line that does not end with punctuation and is followed, without
   a blank line, by a non-bullet line continues on that line (wrapped cell, l.152-153).
-* a heading directly followed by another heading (l.181 "TESTS D’UTILISABILITE :" / l.182
-  "Conduire les entretiens :") is one heading printed on two lines: "TESTS D’UTILISABILITE :
-  Conduire les entretiens". Headings lose only their trailing ``:``; case is kept as printed.
+* a heading in capitals directly followed by another one in capitals is one heading printed on
+  two lines. Headings lose only their trailing ``:``; case is kept as printed.
 * records with bullets but no heading (33, 36) get one activity group with heading null.
 * the introductory sentence(s) of the activities column (l.74, l.213-214, l.331) go to
-  ``description``: the run of full sentences (lines ending with ``.`` or ``:``, not the ``Bac``
-  line) that directly precedes the blank line(s) before the first heading.
-* ``career_path.education`` is the Cursus/Formation block, lines joined with a single space as
-  printed. ``career_path.experience`` is set only when the block has a paragraph of its own that
-  states an experience requirement (a paragraph starting "Avec expérience(s)", l.73); experience
-  mentioned inside the education sentence ("avec 5 ans d’expériences", "Bac + 3 avec expérience
-  ou Bac + 5 sans expérience") stays in ``education``.
+  ``description``, one paragraph per printed line: the run of full sentences (lines ending with
+  ``.`` or ``:``, not the ``Bac`` line) that directly precedes the blank line(s) before the first
+  heading.
+* ``career_path.education`` is the Cursus/Formation block: the ``Bac`` line with the line that
+  specifies it, then one paragraph per printed line that starts with a capital (a line starting
+  in lower case continues the one above), see :func:`_education`. ``career_path.experience``
+  is set only when the block has a paragraph of its own that states an experience requirement
+  (a paragraph starting "Avec expérience(s)", l.73); experience mentioned inside the education
+  sentence ("avec 5 ans d’expériences", "Bac + 3 avec expérience ou Bac + 5 sans expérience")
+  stays in ``education``.
 * other names: split on ``;``; a line without ``;`` is split on ``,`` (l.205 "Recetteur,
   Homologateur"); each line of a wrapped cell (l.1077-1078) is split on its own. The source has no
   English column, so every name goes to ``fr`` even when it is English ("Data Scientist").
@@ -392,8 +394,8 @@ def _card(position: int, record: _Record) -> dict[str, Any]:
         "other_names": {"fr": record.names, "en": []},
         "has_card": True,
     }
-    if record.intro:
-        card["description"] = _clean(" ".join(record.intro))
+    if record.intro:  # one paragraph per printed sentence
+        card["description"] = "\n\n".join(_clean(line) for line in record.intro)
     card.update(
         {
             "mission": None,
