@@ -20,7 +20,7 @@ import pytest
 from nomengraph.server.admission import Admission, Rejected
 from nomengraph.server.cache import AnswerCache, Cached
 from nomengraph.server.front import guard_message
-from test_server_process import SLOW, Server, start, stop
+from test_server_process import SLOW, Server, alive, children, start, stop
 
 HEAVY = SLOW  # a three-way cross product: seconds of CPU on the small store
 
@@ -398,3 +398,28 @@ def test_the_guard_message_warns_when_there_is_none():
     assert "warning" in guard_message("none (unshare: Operation not permitted)")
     assert "without network access" in guard_message("seccomp")
     assert "remote-store" in guard_message("not applicable (queries run on the remote store)")
+
+
+def test_no_server_process_outlives_a_killed_parent(small_store, tmp_path):
+    """SIGKILL of the process that started the server (no clean shutdown): the server process
+    and its query workers go too, and the port is free again."""
+    server = start(small_store, tmp_path / "serve.log", "--workers", "2")
+    family = descendants(server.proc.pid)
+    assert len(family) >= 3  # the server process and its two query workers
+    server.proc.kill()
+    server.proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(alive(pid) for pid in family):
+        time.sleep(0.2)
+    assert not [pid for pid in family if alive(pid)]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", server.port))  # nobody listens there any more
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        for child in children(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found

@@ -24,8 +24,10 @@ Static files, ``/healthz`` and CORS preflights skip admission (they use no query
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import io
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -50,6 +52,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 DEADLINE_KEY = "nomengraph.deadline"  # WSGI environ: time.monotonic() by which to answer
 CLIENT_KEY = "nomengraph.client"
 GENERATION_KEY = "nomengraph.generation"
+PR_SET_PDEATHSIG = 1  # prctl option: the signal sent to a process when its parent dies
 GENERATION_HEADER = "x-store-generation"  # on every answer from a store generation
 UNGUARDED_PREFIXES = ("/static/", "/healthz")
 
@@ -336,6 +339,7 @@ def create_front(settings: Settings | None = None) -> Front:
     from nomengraph.server import create_app
 
     settings = settings or Settings.load()
+    _die_with_parent()
     app = create_app(settings, processes=max(1, settings.workers))
     print(guard_message(app.extensions["nomengraph"].network_guard), file=sys.stderr, flush=True)
     return Front(app, settings, _generation_of(settings))
@@ -354,3 +358,15 @@ def guard_message(network_guard: str) -> str:
         f"nomengraph: warning: no operating-system network guard for the query workers "
         f"({network_guard}); SERVICE and LOAD are refused by the text check alone"
     )
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this server process when the process that started it dies (even
+    by SIGKILL), so that no orphan keeps the port and the store's query workers; they exit on
+    their own once their pipes close. Linux only; elsewhere the server stops with its parent's
+    signal as usual."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
