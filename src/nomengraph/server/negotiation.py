@@ -10,6 +10,8 @@ is the default: SPARQL results JSON for SELECT and ASK, Turtle for CONSTRUCT and
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -107,7 +109,27 @@ def _family(kind: str) -> str:
 
 
 def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> str:
-    """The media type to answer a ``kind`` query with; raises NegotiationError."""
+    """The media type to answer a ``kind`` query with; raises NegotiationError. Clients send
+    the same few Accept headers again and again: the verdicts are remembered."""
+    if len(accept or "") + len(format_param or "") > 512:  # long ones are not kept
+        return _negotiate(kind, accept, format_param)
+    verdict = _negotiate_cached(kind, accept, format_param)
+    if isinstance(verdict, NegotiationError):
+        raise NegotiationError(str(verdict), verdict.bad_request)
+    return verdict
+
+
+@functools.lru_cache(maxsize=1024)
+def _negotiate_cached(
+    kind: str, accept: str | None, format_param: str | None
+) -> str | NegotiationError:
+    try:
+        return _negotiate(kind, accept, format_param)
+    except NegotiationError as exc:
+        return exc
+
+
+def _negotiate(kind: str, accept: str | None, format_param: str | None = None) -> str:
     offers = offers_for(kind)
     family = _family(kind)
     if format_param:
