@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from nomengraph import resources
 from nomengraph.cards import item_text, load_cards, sub_items
@@ -317,7 +318,7 @@ def sample(cards_dir: Path, seed: int, size: int) -> list[dict]:
     return sorted(random.Random(seed).sample(pool, size), key=lambda c: c["id"])
 
 
-def audit(cards_dir: Path, seed: int, size: int, out=sys.stdout) -> Counter:
+def audit(cards_dir: Path, seed: int, size: int, out: TextIO = sys.stdout) -> Counter:
     """Write the worksheet; return the count of fields per (kind, verdict)."""
     sources: dict[str, Source] = {}
     counts: Counter = Counter()
