@@ -9,7 +9,7 @@ written aside and renamed into place (:func:`nomengraph.convert.export`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,12 +21,11 @@ from nomengraph import iris
 from nomengraph.cards import CardError
 from nomengraph.convert import (
     Converted,
-    convert,
     export,
     graph_ox_quads,
 )
 from nomengraph.store import OxigraphStore, StoreError, build_store
-from nomengraph.validate import Report, map_to_cards, validate_graph
+from nomengraph.validate import Report, check_dataset
 
 if TYPE_CHECKING:
     from nomengraph.remote import RemoteStore
@@ -105,6 +104,7 @@ def run_build(
     esco_dir: Path | None = None,
     rome_dir: Path | None = None,
     remote: RemoteStore | None = None,
+    editions: Sequence[Path] = (),
 ) -> BuildResult:
     """Convert + validate + (if no violation) load the store atomically and write the exports.
 
@@ -114,7 +114,11 @@ def run_build(
 
     With ``remote``, the validated graphs are pushed to that SPARQL 1.1 store instead
     (:meth:`~nomengraph.remote.RemoteStore.replace_graphs`: staged, then moved in place);
-    ``store_path`` is then unused. The store is asked to answer before anything is converted."""
+    ``store_path`` is then unused. The store is asked to answer before anything is converted.
+
+    ``editions``: folders of organisations' own editions (each with its ``edition.yaml``), built
+    next to the reference nomenclatures of ``cards_dir`` and validated with them
+    (:func:`nomengraph.validate.check_dataset`, which ``nomengraph validate DIR`` runs too)."""
     say = progress or (lambda _m: None)
     seconds: dict[str, float] = {}
     if remote is not None:
@@ -123,19 +127,15 @@ def run_build(
         except StoreError as exc:
             raise BuildError(f"the remote store does not answer: {exc}") from None
     t = time.perf_counter()
-    say(f"convert: cards from {cards_dir}")
+    say(f"convert and validate: cards from {', '.join(map(str, [cards_dir, *editions]))}")
     try:
-        converted = convert(Path(cards_dir), progress=say)
+        converted, report = check_dataset(Path(cards_dir), editions, progress=say)
     except CardError as exc:
         raise BuildError(f"the cards do not satisfy the card format:\n{exc}") from None
     except FileNotFoundError as exc:
         raise BuildError(str(exc)) from None
-    seconds["convert"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say("validate: the SHACL shapes of the package on the whole graph")
-    report = map_to_cards(validate_graph(converted.quads), cards_dir)
-    seconds["validate"] = time.perf_counter() - t
+    seconds["convert"] = time.perf_counter() - t - report.seconds
+    seconds["validate"] = report.seconds
     if not report.conforms:
         return BuildResult(report, seconds=seconds)
 

@@ -27,6 +27,9 @@ _FastLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CARD_SCHEMA = "card.schema.json"
 ECF_SCHEMA = "ecf.schema.json"
 MATRIX_SCHEMA = "matrix.schema.json"
+EDITION_SCHEMA = "edition.schema.json"
+EDITION_FILE = "edition.yaml"
+"""The file that makes a folder of cards an organisation's edition (id, title, e-CF version)."""
 
 
 @dataclass(frozen=True)
@@ -219,8 +222,8 @@ def check_card(card: Any, file: str = "<card>", node: yaml.Node | None = None) -
                 )
             )
         seen.setdefault(req["code"], i)
-    lines = card["provenance"]["lines"]
-    if lines[0] > lines[1]:
+    lines = (card.get("provenance") or {}).get("lines")
+    if lines and lines[0] > lines[1]:
         problems.append(
             CardProblem(
                 file,
@@ -264,8 +267,62 @@ def load_data_file(path: str | Path, schema: str) -> dict[str, Any]:
 
 
 def iter_card_files(folder: str | Path) -> Iterator[Path]:
-    """Card files of a folder (recursively), in a stable order."""
-    yield from sorted(Path(folder).rglob("*.yaml"), key=lambda p: p.as_posix())
+    """Card files of a folder (recursively), in a stable order; an ``edition.yaml`` is not a
+    card."""
+    for path in sorted(Path(folder).rglob("*.yaml"), key=lambda p: p.as_posix()):
+        if path.name != EDITION_FILE:
+            yield path
+
+
+def is_edition_folder(folder: str | Path) -> bool:
+    """True when ``folder`` holds an ``edition.yaml``: an organisation's own edition."""
+    return (Path(folder) / EDITION_FILE).is_file()
+
+
+def load_edition(folder: str | Path) -> dict[str, Any]:
+    """The ``edition.yaml`` of an organisation's folder of cards, checked against its schema;
+    a CardError names the file, the line and the field of each problem."""
+    path = Path(folder) / EDITION_FILE
+    if not path.is_file():
+        message = f"no {EDITION_FILE} here: an edition folder names its id, title and e-CF version"
+        raise CardError([CardProblem(str(folder), None, "", message)])
+    return load_data_file(path, EDITION_SCHEMA)
+
+
+def load_edition_cards(
+    folder: str | Path, edition: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], list[CardProblem]]:
+    """The good cards of an edition folder and the problems of the others. A card must belong
+    to the folder's edition; a card without ``provenance`` is given the card file itself (the
+    folder's own name, then the file's path under it)."""
+    folder = Path(folder)
+    edition = edition if edition is not None else load_edition(folder)
+    cards: list[dict[str, Any]] = []
+    problems: list[CardProblem] = []
+    ids: dict[str, str] = {}
+    for path in iter_card_files(folder):
+        try:
+            card = load_card(path)
+        except CardError as exc:
+            problems.extend(exc.problems)
+            continue
+        if card["edition"] != edition["id"]:
+            line = _node_line(compose(path.read_text(encoding="utf-8")), ["edition"])
+            message = (
+                f"{card['edition']!r}: the cards of this folder are of edition {edition['id']!r} "
+                f"(its {EDITION_FILE})"
+            )
+            problems.append(CardProblem(str(path), line, "edition", message))
+            continue
+        if card["id"] in ids:
+            message = f"duplicate id {card['id']!r} (also {ids[card['id']]})"
+            problems.append(CardProblem(str(path), 1, "id", message))
+            continue
+        ids[card["id"]] = str(path)
+        if "provenance" not in card:
+            card["provenance"] = {"source": path.relative_to(folder.parent).as_posix()}
+        cards.append(card)
+    return cards, problems
 
 
 def scan_cards(

@@ -209,8 +209,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from nomengraph.build import BuildError, run_build
+    from nomengraph.cards import EDITION_FILE, is_edition_folder
 
     s = _settings(args)
+    editions: list[Path] = list(getattr(args, "editions", None) or [])
+    for folder in editions:
+        if not folder.is_dir():
+            _err(f"{folder}: no such folder")
+            return EXIT_ERROR
+        if not is_edition_folder(folder):
+            _err(f"{folder}: no {EDITION_FILE} (docs/card-format.md: an organisation's edition)")
+            return EXIT_ERROR
+    if is_edition_folder(s.cards):
+        _err(
+            f"{s.cards} is an organisation's edition (it has an {EDITION_FILE}): build it next to "
+            f"the reference nomenclatures with `nomengraph build {s.cards}`"
+        )
+        return EXIT_ERROR
     remote = None
     if (Path(s.store) / "CURRENT").exists():
         kept = f"the previous store at {s.store} was left as it was"
@@ -236,6 +251,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             esco_dir=s.esco,
             rome_dir=s.rome,
             remote=remote,
+            editions=editions,
         )
     except BuildError as exc:
         _err(f"{exc}\n{kept[0].upper()}{kept[1:]}.")
@@ -484,7 +500,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("validate", help="validate the graph, or your own cards, with SHACL")
-    p.add_argument("path", nargs="?", help="a card file or folder (default: the project's cards)")
+    p.add_argument(
+        "path",
+        nargs="?",
+        help="a card file or folder (default: the project's cards); a folder with an "
+        "edition.yaml is validated as `nomengraph build DIR` validates it",
+    )
     p.add_argument("--format", choices=("table", "ttl"), default="table")
     p.add_argument("--cards", type=Path, help=f"the reference cards folder ({PACKAGED_CARDS})")
     p.add_argument(
@@ -496,6 +517,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="convert + validate + load the on-disk store, atomically")
+    p.add_argument(
+        "editions",
+        nargs="*",
+        type=Path,
+        metavar="DIR",
+        help="folders of an organisation's own cards, each with its edition.yaml, built next to "
+        "the reference nomenclatures",
+    )
     p.add_argument("--cards", type=Path, help=CARDS_HELP)
     p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--out", type=Path, help="folder for the exports (default: dist)")

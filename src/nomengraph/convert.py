@@ -17,7 +17,7 @@ import json
 import os
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,15 @@ from rdflib.term import Node
 from nomengraph import iris
 from nomengraph.cards import (
     ECF_SCHEMA,
+    EDITION_FILE,
     MATRIX_SCHEMA,
     CardError,
     CardProblem,
     item_text,
     iter_card_files,
     load_data_file,
+    load_edition,
+    load_edition_cards,
     scan_cards,
     sub_items,
 )
@@ -341,7 +344,7 @@ def convert_card(
         (extract, RDF.type, PROV.Entity),
         (extract, NG.sourceFile, _str(prov["source"])),
         (extract, PROV.wasDerivedFrom, document),
-        *_lines(extract, prov["lines"]),
+        *_lines(extract, prov.get("lines")),
     ]
 
     for req in card["competences"]:
@@ -428,6 +431,30 @@ def edition_metadata(edition: str) -> list[Triple]:
         t.append((scheme, DCTERMS.issued, Literal(meta["issued"], datatype=XSD.gYear)))
     if meta["ecf"]:
         t.append((scheme, NG.usesFramework, _u(iris.framework(meta["ecf"]))))
+    return t
+
+
+def own_edition_metadata(edition: dict[str, Any]) -> list[Triple]:
+    """The concept scheme of an organisation's edition, from its ``edition.yaml``: title,
+    version, publisher, licence and the e-CF version its cards use. It is an
+    ``ng:OrganisationNomenclature``, held to its own word by the shapes."""
+    scheme = _u(iris.edition(edition["id"]))
+    lang = edition.get("language") or "fr"
+    t: list[Triple] = [
+        (scheme, RDF.type, NG.Nomenclature),
+        (scheme, RDF.type, NG.OrganisationNomenclature),
+        (scheme, RDF.type, SKOS.ConceptScheme),
+        (scheme, DCTERMS.title, _lang(edition["title"], lang)),
+        (scheme, NG.usesFramework, _u(iris.framework(edition["ecf"]))),
+    ]
+    if edition.get("version"):
+        t.append((scheme, OWL.versionInfo, _str(edition["version"])))
+    if edition.get("publisher"):
+        t.append((scheme, DCTERMS.publisher, _str(edition["publisher"])))
+    licence = edition.get("licence")
+    if licence:
+        is_url = licence.startswith(("http://", "https://"))
+        t.append((scheme, DCTERMS.license, _u(licence) if is_url else _str(licence)))
     return t
 
 
@@ -708,9 +735,13 @@ PROGRESS_EVERY = 10_000  # cards between two progress messages of a long convers
 
 
 def _card_sources(
-    cards_dir: Path, progress: Callable[[str], None] | None = None
+    cards_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    own_editions: Sequence[Path] = (),
 ) -> Iterator[tuple[str, Iterable[Triple]]]:
-    """(graph name, triples) for each card and data file under ``cards_dir``, one at a time.
+    """(graph name, triples) for each card and data file under ``cards_dir``, one at a time,
+    then for the organisations' edition folders ``own_editions`` (each with its
+    ``edition.yaml``).
 
     Card problems of every file are collected and raised together at the end (as a CardError),
     after the good cards went by: a consumer that writes somewhere discards its work then."""
@@ -732,6 +763,29 @@ def _card_sources(
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(f"convert: {done:,} cards")
+    versions = {p.stem.removeprefix("ecf-") for p in (cards_dir / ECF_DIR).glob("*.yaml")}
+    for folder in own_editions:
+        try:
+            edition = load_edition(folder)
+        except CardError as exc:
+            problems.extend(exc.problems)
+            continue
+        where = str(Path(folder) / EDITION_FILE)
+        if edition["id"] in editions or edition["id"] in EDITIONS:
+            message = f"edition {edition['id']!r} is already built from another folder"
+            problems.append(CardProblem(where, 1, "id", message))
+            continue
+        if edition["ecf"] not in versions:
+            known = ", ".join(sorted(versions))
+            message = f"e-CF {edition['ecf']} is not among the frameworks built ({known})"
+            problems.append(CardProblem(where, None, "ecf", message))
+            continue
+        cards, found = load_edition_cards(folder, edition)
+        problems.extend(found)
+        editions.add(edition["id"])
+        yield edition["id"], own_edition_metadata(edition)
+        for card in cards:
+            yield edition["id"], convert_card(card, ecf_version=edition["ecf"])
     if problems:
         raise CardError(problems)
     for path in sorted((cards_dir / ECF_DIR).glob("*.yaml")):
@@ -746,6 +800,7 @@ def iter_quads(
     ontology: Path | None = ONTOLOGY_FILE,
     keep: dict[str, set[Triple]] | None = None,
     progress: Callable[[str], None] | None = None,
+    editions: Sequence[Path] = (),
 ) -> Iterator[ox.Quad]:
     """Convert the cards and data files of ``cards_dir`` (plus the ontology) into pyoxigraph
     quads, streamed card by card: every edition, ``ecf``, ``ontology``, then ``metadata``
@@ -753,7 +808,8 @@ def iter_quads(
     16-byte key each, to drop duplicates), not by the data.
 
     With ``keep``, the rdflib triples of each graph are also put in ``keep[graph name]`` (for
-    validation). ``progress`` is told every ``PROGRESS_EVERY`` cards."""
+    validation). ``progress`` is told every ``PROGRESS_EVERY`` cards. ``editions``: folders of
+    organisations' own editions, built next to the reference ones (graph = the edition's id)."""
     summaries: dict[str, GraphSummary] = defaultdict(GraphSummary)
     seen: dict[str, set[bytes]] = defaultdict(set)
     digest = Digest()
@@ -782,7 +838,7 @@ def iter_quads(
                 kept.add((s, p, o))
             yield quad
 
-    for name, triples in _card_sources(Path(cards_dir), progress):
+    for name, triples in _card_sources(Path(cards_dir), progress, editions):
         yield from quads(name, triples)
     if ontology is not None:
         yield from quads("ontology", Graph().parse(ontology, format="turtle"))
@@ -803,11 +859,13 @@ def convert(
     cards_dir: Path,
     ontology: Path | None = ONTOLOGY_FILE,
     progress: Callable[[str], None] | None = None,
+    editions: Sequence[Path] = (),
 ) -> Converted:
-    """Convert the cards and data files of ``cards_dir`` (plus the ontology), keeping both
-    forms in memory (see :func:`iter_quads` to stream the quads instead)."""
+    """Convert the cards and data files of ``cards_dir`` (plus the ontology) and of the
+    organisations' edition folders ``editions``, keeping both forms in memory (see
+    :func:`iter_quads` to stream the quads instead)."""
     graphs: dict[str, set[Triple]] = {}
-    quads = list(iter_quads(cards_dir, ontology, keep=graphs, progress=progress))
+    quads = list(iter_quads(cards_dir, ontology, keep=graphs, progress=progress, editions=editions))
     return Converted(dict(sorted(graphs.items())), quads)
 
 

@@ -456,11 +456,17 @@ class CardIndex:
                 self.cards[(str(data["edition"]), str(data["number"]))] = entry
 
     @classmethod
-    def scan(cls, folder: str | Path) -> CardIndex:
+    def scan(cls, folder: str | Path, *more: str | Path) -> CardIndex:
+        """The YAML files of ``folder`` (a folder or one file) and of the ``more`` folders."""
         folder = Path(folder)
-        if folder.is_file():
+        if folder.is_file() and not more:
             return cls([folder])
-        return cls(sorted(folder.rglob("*.yaml"), key=lambda p: p.as_posix()), folder)
+        files = [
+            p
+            for f in (folder, *map(Path, more))
+            for p in (sorted(f.rglob("*.yaml"), key=lambda p: p.as_posix()) if f.is_dir() else [f])
+        ]
+        return cls(files, folder)
 
     def _where(self, entry: _File, path: Sequence[Any]) -> Location:
         from nomengraph.cards import _node_line, field_path
@@ -647,13 +653,30 @@ def validate_cards(
     return located
 
 
-def validate_project(cards_dir: str | Path, engine: str = DEFAULT_ENGINE) -> Report:
-    """Validate the project's whole dataset, as ``convert.convert`` builds it from
-    ``cards_dir`` (every edition, the e-CF, the matrix, the metadata graph)."""
+def check_dataset(
+    cards_dir: str | Path,
+    editions: Sequence[Path] = (),
+    engine: str = DEFAULT_ENGINE,
+    progress: Any = None,
+) -> tuple[Any, Report]:
+    """Convert and validate what a build builds: the reference cards of ``cards_dir`` and the
+    organisations' edition folders ``editions``; return the converted data and the report, each
+    result located in its file. ``nomengraph build`` and ``nomengraph validate DIR`` both go
+    through here, so they give the same verdict. A CardError lists the card-format problems."""
     from nomengraph.convert import convert
 
-    report = validate_graph(convert(Path(cards_dir)).quads, engine=engine)
-    return map_to_cards(report, cards_dir)
+    converted = convert(Path(cards_dir), progress=progress, editions=editions)
+    report = validate_graph(converted.quads, engine=engine)
+    return converted, map_to_cards(report, CardIndex.scan(cards_dir, *editions))
+
+
+def validate_project(
+    cards_dir: str | Path, engine: str = DEFAULT_ENGINE, editions: Sequence[Path] = ()
+) -> Report:
+    """Validate the project's whole dataset, as ``convert.convert`` builds it from
+    ``cards_dir`` (every edition, the e-CF, the matrix, the metadata graph) and the
+    organisations' edition folders ``editions``."""
+    return check_dataset(cards_dir, editions, engine)[1]
 
 
 def run_validate(path: Path | None, fmt: str = "table", engine: str | None = None) -> int:
@@ -667,7 +690,7 @@ def run_validate(path: Path | None, fmt: str = "table", engine: str | None = Non
     unreadable shapes, unknown engine). ``engine``: one of :data:`ENGINES`, by default
     :data:`DEFAULT_ENGINE` (the reference ``pyshacl`` gives the same results, slower).
     """
-    from nomengraph.cards import CardError
+    from nomengraph.cards import CardError, is_edition_folder
     from nomengraph.settings import Settings
 
     if fmt not in ("table", "ttl"):
@@ -686,6 +709,13 @@ def run_validate(path: Path | None, fmt: str = "table", engine: str | None = Non
             try:
                 report = validate_project(cards_dir, engine)
             except CardError as exc:  # the project's own cards break the format
+                report = Report([], Graph(), problems=list(exc.problems))
+        elif path.is_dir() and is_edition_folder(path):
+            # An organisation's edition: validated as the build validates it, next to the
+            # reference nomenclatures, for the same verdict.
+            try:
+                report = validate_project(Settings.load().cards, engine, editions=[path])
+            except CardError as exc:
                 report = Report([], Graph(), problems=list(exc.problems))
         else:
             report = validate_cards(path, engine=engine)

@@ -72,6 +72,7 @@ class NG(DefinedNamespace):
     MatrixCell: URIRef
     MatrixRow: URIRef
     Nomenclature: URIRef
+    OrganisationNomenclature: URIRef
     PerformanceIndicator: URIRef
     ProficiencyLevel: URIRef
     SkillExample: URIRef

@@ -1,0 +1,127 @@
+"""An organisation's own edition: a folder with its edition.yaml and cards in the card format,
+built next to the reference nomenclatures and held to its own word."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF
+
+from nomengraph import iris, resources
+from nomengraph.cards import CardError, load_edition, load_edition_cards
+from nomengraph.cli import main
+from nomengraph.convert import convert
+from nomengraph.validate import check_dataset
+from nomengraph.vocab import NG
+
+EDITIONS = Path(__file__).parent / "fixtures" / "editions"
+ACME = EDITIONS / "acme"
+FAULTS = EDITIONS / "acme-faults"
+CARDS = resources.CARDS
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """A small reference folder: three 2018 jobs and the e-CF data (fast to build)."""
+    cards = tmp_path_factory.mktemp("ref") / "cards"
+    (cards / "cigref-2018").mkdir(parents=True)
+    shutil.copytree(CARDS / "ecf", cards / "ecf")
+    for n in ("2.6", "5.1", "8.3"):
+        shutil.copy(CARDS / "cigref-2018" / f"{n}.yaml", cards / "cigref-2018" / f"{n}.yaml")
+    return cards
+
+
+def test_edition_file_is_read_and_checked(tmp_path: Path) -> None:
+    assert load_edition(ACME)["title"] == "Métiers du numérique d'ACME"
+    (tmp_path / "edition.yaml").write_text("id: acme\necf: '3.0'\ntitel: ACME\n", encoding="utf-8")
+    with pytest.raises(CardError) as exc:
+        load_edition(tmp_path)
+    fields = {p.field for p in exc.value.problems}
+    assert "title" in fields
+
+
+def test_a_folder_without_edition_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CardError, match="no edition.yaml"):
+        load_edition(tmp_path)
+
+
+def test_provenance_defaults_to_the_card_file() -> None:
+    cards, problems = load_edition_cards(ACME)
+    assert problems == []
+    by_id = {c["id"]: c for c in cards}
+    assert by_id["acme-1.1"]["provenance"] == {"source": "acme/data/1.1.yaml"}
+    assert by_id["acme-1.2"]["provenance"]["source"] == "docs/acme-jobs.pdf"
+    assert sorted(by_id) == ["acme-1.1", "acme-1.2", "acme-2.1"]
+
+
+def test_a_card_of_another_edition_is_a_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "acme"
+    shutil.copytree(ACME, folder)
+    card = folder / "2.1.yaml"
+    text = card.read_text(encoding="utf-8").replace("acme", "acne")
+    card.write_text(text, encoding="utf-8")
+    _cards, problems = load_edition_cards(folder)
+    assert [(p.line, p.field) for p in problems] == [(3, "edition")]
+
+
+def test_the_edition_is_converted_with_its_title_and_framework(reference: Path) -> None:
+    graphs = convert(reference, editions=[ACME]).graphs
+    acme = graphs["acme"]
+    scheme = URIRef(iris.edition("acme"))
+    assert (scheme, RDF.type, NG.OrganisationNomenclature) in acme
+    assert (scheme, DCTERMS.title, Literal("Métiers du numérique d'ACME", lang="fr")) in acme
+    assert (scheme, NG.usesFramework, URIRef(iris.framework("3.0"))) in acme
+    job = URIRef(iris.job("acme", "1.1"))
+    extract = next(o for s, p, o in acme if s == job and p == PROV.wasDerivedFrom)
+    assert (extract, NG.sourceFile, Literal("acme/data/1.1.yaml")) in acme
+
+
+def test_a_reference_edition_id_cannot_be_taken(tmp_path: Path, reference: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "edition.yaml").write_text("id: sic\ntitle: Mine\necf: '3.0'\n", encoding="utf-8")
+    with pytest.raises(CardError, match="already built"):
+        convert(reference, editions=[folder])
+
+
+def test_the_example_organisation_conforms(reference: Path) -> None:
+    _converted, report = check_dataset(reference, [ACME])
+    assert report.conforms, report.to_table()
+    assert not [r for r in report.results if "/acme/" in r.focus]
+
+
+def test_an_organisation_is_held_to_its_own_word(reference: Path) -> None:
+    _converted, report = check_dataset(reference, [FAULTS])
+    assert not report.conforms
+    found = sorted(
+        (r.shape.rsplit("/", 1)[-1], r.location.field if r.location else None)
+        for r in report.violations
+    )
+    assert found == [
+        ("OwnRequirementAdmissibleLevelShape", "competences[0]"),
+        ("OwnRequirementUnknownCompetenceShape", "competences[1].code"),
+    ]
+    assert all(str(r.location).startswith(str(FAULTS)) for r in report.violations)
+
+
+@pytest.mark.parametrize(("folder", "code"), [(ACME, 0), (FAULTS, 1)], ids=["acme", "faults"])
+def test_validate_gives_the_verdict_of_build(
+    folder: Path, code: int, reference: Path, tmp_path: Path, capsys
+) -> None:
+    args = ["--cards", str(reference)]
+    assert main(["validate", str(folder), *args]) == code
+    store = tmp_path / "store"
+    out = ["--store", str(store), "--out", str(tmp_path / "dist")]
+    assert main(["build", str(folder), *args, *out]) == code
+    assert (store / "CURRENT").exists() == (code == 0)
+    capsys.readouterr()
+
+
+def test_an_edition_folder_is_not_a_reference_folder(tmp_path: Path, capsys) -> None:
+    assert main(["build", "--cards", str(ACME), "--store", str(tmp_path / "s")]) == 2
+    assert f"nomengraph build {ACME}" in capsys.readouterr().err
+    assert main(["build", str(tmp_path), "--store", str(tmp_path / "s")]) == 2
+    assert "no edition.yaml" in capsys.readouterr().err
