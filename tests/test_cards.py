@@ -33,7 +33,7 @@ EXPECTED = {
     "level-out-of-range": ("competences[0].level", 10),
     "missing-title": ("title", 1),
     "printed-level-mismatch": ("competences[0].level", 10),
-    "unknown-field": ("", 1),
+    "unknown-field": ("salary", 6),
     "yaml-syntax": ("", 5),
 }
 
@@ -176,3 +176,35 @@ def test_fast_schema_check_accepts_every_real_card_and_data_file():
         data = parse_data(path.read_text(encoding="utf-8"), str(path))
         schema = {"ecf": ECF_SCHEMA, "matrix": MATRIX_SCHEMA}.get(path.parent.name, CARD_SCHEMA)
         assert _fast_validator(schema).is_valid(data), path
+
+
+BAD_CARD = """id: bad-1.1
+edition: bad
+number: '1.1'
+title: Développeur
+has_card: true
+activities: []
+competences:
+- code: Z.9
+  level: '7'
+  level_min: 3
+  level_max: 3
+mision: Il développe.
+"""
+
+
+def test_messages_say_in_words_what_is_expected_in_line_order(tmp_path: Path) -> None:
+    path = tmp_path / "1.1.yaml"
+    path.write_text(BAD_CARD, encoding="utf-8")
+    with pytest.raises(CardError) as info:
+        load_card(path)
+    problems = info.value.problems
+    assert [(p.line, p.field) for p in problems] == [
+        (8, "competences[0].code"),
+        (9, "competences[0].level"),
+        (12, "mision"),
+    ]
+    assert problems[1].message == "level '7': a level is 1 to 5, or a range such as 2-4"
+    assert problems[0].message.startswith("code 'Z.9': an e-CF code is a letter A to E")
+    assert problems[2].message == "unknown field 'mision'; did you mean 'mission'?"
+    assert not any("^" in p.message or "$" in p.message for p in problems)

@@ -7,6 +7,7 @@ that an organisation writing its own cards can fix them without reading a stack 
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -122,24 +123,82 @@ def _node_line(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
     return line
 
 
+PATTERN_MEANINGS: dict[str, str] = {
+    r"^[1-5]([-/][1-5])?$": "a level is 1 to 5, or a range such as 2-4",
+    r"^[A-E]\.[0-9]{1,2}$": "an e-CF code is a letter A to E, a dot and a number (B.1, E.10)",
+    r"^[A-E]$": "an e-CF area is a letter A to E",
+    r"^[a-z][a-z0-9-]*[a-z0-9]-[0-9]+(\.[0-9]+)*$": "an id is the edition, a hyphen and the "
+    "job number (acme-1.2)",
+    r"^[a-z][a-z0-9-]*[a-z0-9]$": "an edition is a lower-case key: letters, digits and hyphens "
+    "(acme, acme-2025)",
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "an edition id is a lower-case key: letters, digits and "
+    "hyphens (acme, acme-2025)",
+    r"^[0-9]+(\.[0-9]+)*$": "a job number is numbers separated by dots (2, 2.6, 2.6.1)",
+    r"^[0-9]+$": "a family number is a whole number (2)",
+    r"^[0-9]+\.[0-9]+$": "a version is two numbers and a dot (3.0)",
+    r"^[KS][0-9]+$": "a knowledge or skill id is K or S and a number (K1, S4)",
+    r"^\S([\s\S]*\S)?$": "a text neither starts nor ends with a space",
+    r"^\S(.|\n)*\S$|^\S$": "a text neither starts nor ends with a space",
+    r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$": "a language is a tag such as fr, en or fr-CA",
+}
+"""What each pattern of the schemas asks for, in words: a message names no regular expression."""
+
+
+def _pattern_message(err: jsonschema.ValidationError, name: str) -> str:
+    meaning = PATTERN_MEANINGS.get(str(err.validator_value))
+    if meaning is None:
+        described = err.schema.get("description") if isinstance(err.schema, dict) else None
+        meaning = f"expected: {described}" if described else "not in the expected form"
+    return f"{name} {err.instance!r}: {meaning}".lstrip()
+
+
+def _unknown_fields(err: jsonschema.ValidationError) -> list[tuple[str, str]]:
+    """(field, message) for each field a mapping may not have, with the closest known one."""
+    known = sorted((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else {})
+    extras = [k for k in err.instance if k not in known] if isinstance(err.instance, dict) else []
+    out = []
+    for key in extras:
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+        out.append((key, f"unknown field {key!r}{hint}"))
+    return out
+
+
 def schema_problems(data: Any, node: yaml.Node | None, file: str, schema: str) -> list[CardProblem]:
+    """The problems of ``data`` against one of the schemas, each with its line and field, in line
+    order; messages say what is expected in words (no regular expression)."""
     if _fast_validator(schema).is_valid(data):
         return []
     problems = []
-    for err in sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path)):
+    for err in _validator(schema).iter_errors(data):
         path = list(err.absolute_path)
         message = err.message
         if err.validator == "oneOf" and err.context:
             # Report the most specific reason rather than "is not valid under any of the schemas".
-            best = jsonschema.exceptions.best_match(err.context)
-            message = best.message
+            err = jsonschema.exceptions.best_match(err.context)
+            message = err.message
+            path = list(err.absolute_path)
+        if err.validator == "additionalProperties":
+            for key, text in _unknown_fields(err):
+                line = _node_line(node, [*path, key])
+                problems.append(CardProblem(file, line, field_path([*path, key]), text))
+            continue
+        if err.validator == "pattern":
+            name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+            message = _pattern_message(err, name)
         line = _node_line(node, path)
         if err.validator == "required":
             # Name the missing field itself; the line is that of the enclosing mapping.
             missing = message.split("'")[1] if message.count("'") >= 2 else ""
             path = [*path, missing] if missing else path
+            message = f"the field {missing!r} is required" if missing else message
         problems.append(CardProblem(file, line, field_path(path), message))
-    return problems
+    return sort_problems(problems)
+
+
+def sort_problems(problems: Iterable[CardProblem]) -> list[CardProblem]:
+    """Problems by file, then line (a problem without line first), then field."""
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
 
 
 def _syntax_error(text: str, file: str) -> CardError:
@@ -232,7 +291,7 @@ def check_card(card: Any, file: str = "<card>", node: yaml.Node | None = None) -
                 "start after end",
             )
         )
-    return problems
+    return sort_problems(problems)
 
 
 def load_card(path: str | Path) -> dict[str, Any]:
