@@ -101,7 +101,7 @@ def test_an_organisation_is_held_to_its_own_word(reference: Path) -> None:
         for r in report.violations
     )
     assert found == [
-        ("OwnRequirementAdmissibleLevelShape", "competences[0]"),
+        ("OwnRequirementAdmissibleLevelShape", "competences[0].level"),
         ("OwnRequirementUnknownCompetenceShape", "competences[1].code"),
     ]
     assert all(str(r.location).startswith(str(FAULTS)) for r in report.violations)

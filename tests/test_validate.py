@@ -115,6 +115,8 @@ def test_map_to_cards_points_at_the_requirement_field(tmp_path: Path) -> None:
     result = Result("Violation", req, iris.DEF + "minLevel", None, "m", iris.SHAPES + "X", "c")
     job = Result("Violation", iris.job("acme", "1.1"), iris.DEF + "mission", None, "m", "s", "c")
     located = map_to_cards(Report([result, job], Graph()), cards).results
+    assert [r.focus for r in located] == [job.focus, req]  # in line order: mission first
+    located.reverse()
     card = cards / "acme" / "1.1.yaml"
     text = card.read_text(encoding="utf-8").splitlines()
     loc = located[0].location

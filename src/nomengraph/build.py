@@ -105,6 +105,7 @@ def run_build(
     rome_dir: Path | None = None,
     remote: RemoteStore | None = None,
     editions: Sequence[Path] = (),
+    lang: str = "en",
 ) -> BuildResult:
     """Convert + validate + (if no violation) load the store atomically and write the exports.
 
@@ -118,7 +119,8 @@ def run_build(
 
     ``editions``: folders of organisations' own editions (each with its ``edition.yaml``), built
     next to the reference nomenclatures of ``cards_dir`` and validated with them
-    (:func:`nomengraph.validate.check_dataset`, which ``nomengraph validate DIR`` runs too)."""
+    (:func:`nomengraph.validate.check_dataset`, which ``nomengraph validate DIR`` runs too).
+    ``lang``: the language of the validation messages (English by default)."""
     say = progress or (lambda _m: None)
     seconds: dict[str, float] = {}
     if remote is not None:
@@ -129,7 +131,7 @@ def run_build(
     t = time.perf_counter()
     say(f"convert and validate: cards from {', '.join(map(str, [cards_dir, *editions]))}")
     try:
-        converted, report = check_dataset(Path(cards_dir), editions, progress=say)
+        converted, report = check_dataset(Path(cards_dir), editions, progress=say, lang=lang)
     except CardError as exc:
         raise BuildError(f"the cards do not satisfy the card format:\n{exc}") from None
     except FileNotFoundError as exc:

@@ -204,7 +204,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         import os
 
         os.environ["NOMENGRAPH_CARDS"] = str(args.cards)
-    return run_validate(Path(args.path) if args.path else None, args.format, args.engine)
+    path = Path(args.path) if args.path else None
+    return run_validate(path, args.format, args.engine, args.lang)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -252,6 +253,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             rome_dir=s.rome,
             remote=remote,
             editions=editions,
+            lang=args.lang,
         )
     except BuildError as exc:
         _err(f"{exc}\n{kept[0].upper()}{kept[1:]}.")
@@ -514,6 +516,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="SHACL engine: turbo (pyshacl-turbo, Rust; the default) or pyshacl (the reference, "
         "slower; both give the same results)",
     )
+    p.add_argument(
+        "--lang",
+        choices=("en", "fr"),
+        default="en",
+        help="language of the validation messages (default: en)",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="convert + validate + load the on-disk store, atomically")
@@ -533,6 +541,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--esco", type=Path, help="ESCO CSV export folder to load (graph esco)")
     p.add_argument("--rome", type=Path, help="ROME v4 CSV folder to load (graph rome)")
+    p.add_argument(
+        "--lang",
+        choices=("en", "fr"),
+        default="en",
+        help="language of the validation messages (default: en)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("stats", help="triples per graph, jobs and requirements per edition")

@@ -204,11 +204,133 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
-def _message(results: Graph, node: Node) -> str:
+LANGUAGES = ("en", "fr")
+"""The languages of the messages (the shapes carry both); English by default."""
+
+_VAR = re.compile(r"\{[?$](\w+)\}")
+_LEVEL_IRI = re.compile("^" + re.escape(iris.ID) + r"ecf/level/e-(?P<n>[1-5])$")
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    """A regular expression matching the messages an engine makes from ``template``, capturing
+    each ``{?var}`` by name."""
+    out, pos, seen = "", 0, set()
+    for m in _VAR.finditer(template):
+        out += re.escape(template[pos : m.start()])
+        name = m.group(1)
+        out += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+        seen.add(name)
+        pos = m.end()
+    return re.compile("^" + out + re.escape(template[pos:]) + "$", re.S)
+
+
+def readable(value: str) -> str:
+    """A value as a person reads it: an e-CF competence as its code (``B.1``), a level as its
+    number (``4``), a job as ``<edition>/<number>``, another term in its short form."""
+    m = _COMPETENCE.match(value)
+    if m and not m.group("rest"):
+        return m.group("code")
+    m = _LEVEL_IRI.match(value)
+    if m:
+        return m.group("n")
+    m = _JOB.match(value)
+    if m and not m.group("rest"):
+        return f"{m.group('edition')}/{m.group('number')}"
+    return compact(URIRef(value)) if value.startswith(("http://", "https://")) else value
+
+
+def _levels_text(levels: Sequence[int]) -> str:
+    """``1–3`` for consecutive levels, ``1, 3`` otherwise."""
+    levels = sorted(levels)
+    if len(levels) > 1 and levels == list(range(levels[0], levels[-1] + 1)):
+        return f"{levels[0]}–{levels[-1]}"
+    return ", ".join(map(str, levels))
+
+
+_REQUIREMENT_MESSAGES: dict[str, dict[str, str]] = {
+    "RequirementUnknownCompetenceShape": {
+        "en": "{code} is not an e-CF {version} competence (code printed by the source)",
+        "fr": "{code} n'est pas une compétence de l'e-CF {version} (code imprimé par la source)",
+    },
+    "OwnRequirementUnknownCompetenceShape": {
+        "en": "{code} is not an e-CF {version} competence",
+        "fr": "{code} n'est pas une compétence de l'e-CF {version}",
+    },
+    "RequirementAdmissibleLevelShape": {
+        "en": "{code} at level {level}: e-CF {version} defines {code} at levels {levels} "
+        "(level printed by the source)",
+        "fr": "{code} au niveau {level} : l'e-CF {version} définit {code} aux niveaux {levels} "
+        "(niveau imprimé par la source)",
+    },
+    "OwnRequirementAdmissibleLevelShape": {
+        "en": "{code} at level {level}: e-CF {version} defines {code} at levels {levels}",
+        "fr": "{code} au niveau {level} : l'e-CF {version} définit {code} aux niveaux {levels}",
+    },
+}
+"""Messages of the requirement shapes, said with codes, versions and levels."""
+
+
+def _requirement_message(
+    shape: str, values: dict[str, str], lang: str, admissible: dict[str, list[int]]
+) -> str | None:
+    templates = _REQUIREMENT_MESSAGES.get(shape.rsplit("/", 1)[-1])
+    competence = values.get("competence") or values.get("value") or ""
+    m = _COMPETENCE.match(competence)
+    if templates is None or not m:
+        return None
+    level = _LEVEL_IRI.match(values.get("value", ""))
+    return templates[lang].format(
+        code=m.group("code"),
+        version=m.group("version"),
+        level=level.group("n") if level else "",
+        levels=_levels_text(admissible.get(competence, [])),
+    )
+
+
+def _message(
+    results: Graph,
+    node: Node,
+    shapes: Graph,
+    lang: str = "en",
+    admissible: dict[str, list[int]] | None = None,
+) -> str:
+    """The result's message in ``lang``. An engine fills the ``{?var}`` of every sh:message of
+    the constraint and may drop their language tags: each message is matched with the templates
+    of the shapes graph to read the variables back, and the template in ``lang`` is filled with
+    them, each value said as a person reads it (codes and levels, not IRIs)."""
     messages = list(results.objects(node, SH.resultMessage))
-    for lang in ("en", None, "fr"):
+    constraint = results.value(node, SH.sourceConstraint)
+    shape = results.value(node, SH.sourceShape)
+    templates = [
+        t
+        for part in (constraint, shape)
+        if part is not None
+        for t in shapes.objects(part, SH.message)
+        if isinstance(t, Literal)
+    ]
+    values: dict[str, str] = {}
+    for m in messages:
+        for t in templates:
+            found = _template_regex(str(t)).match(str(m))
+            if found:
+                values = found.groupdict()
+                break
+        if values:
+            break
+    focus = results.value(node, SH.focusNode)
+    value = results.value(node, SH.value)
+    values.setdefault("this", str(focus) if focus is not None else "")
+    if value is not None:
+        values.setdefault("value", str(value))
+    special = _requirement_message(str(_named_shape(shapes, shape)), values, lang, admissible or {})
+    if special is not None:
+        return special
+    for t in templates:
+        if t.language == lang:
+            return _VAR.sub(lambda v: readable(values.get(v.group(1), v.group(0))), str(t))
+    for wanted in (lang, None, "en", "fr"):
         for m in messages:
-            if isinstance(m, Literal) and m.language == lang:
+            if isinstance(m, Literal) and m.language == wanted:
                 return str(m)
     return str(messages[0]) if messages else ""
 
@@ -225,7 +347,12 @@ def _named_shape(shapes: Graph, shape: Node) -> Node:
     return shape
 
 
-def _results(report_graph: Graph, shapes: Graph) -> list[Result]:
+def _results(
+    report_graph: Graph,
+    shapes: Graph,
+    lang: str = "en",
+    admissible: dict[str, list[int]] | None = None,
+) -> list[Result]:
     out = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         severity = report_graph.value(node, SH.resultSeverity)
@@ -238,7 +365,7 @@ def _results(report_graph: Graph, shapes: Graph) -> list[Result]:
                 focus=str(report_graph.value(node, SH.focusNode)),
                 path=str(path) if isinstance(path, URIRef) else None,
                 value=str(value) if value is not None else None,
-                message=_message(report_graph, node),
+                message=_message(report_graph, node, shapes, lang, admissible),
                 shape=str(shape),
                 component=str(report_graph.value(node, SH.sourceConstraintComponent)),
             )
@@ -345,6 +472,7 @@ def validate_graph(
     ontology: Graph | None | bool = True,
     inference: str = "none",
     engine: str = DEFAULT_ENGINE,
+    lang: str = "en",
 ) -> Report:
     """Validate ``data`` against the shapes; return a Report.
 
@@ -352,8 +480,10 @@ def validate_graph(
     engine, as pySHACL's ``ont_graph`` does), False or None validates the data alone, a Graph is
     used as is. ``inference``: the engines' option ("none", "rdfs"...); "none" by default (see
     the module doc). ``engine``: one of :data:`ENGINES`. ``Report.seconds`` counts the store of
-    the data and the engine's run.
+    the data and the engine's run. ``lang``: the language of the messages (:data:`LANGUAGES`).
     """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r} ({' or '.join(LANGUAGES)})")
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes() if shapes is None else shapes
@@ -364,7 +494,20 @@ def validate_graph(
     seconds = time.perf_counter() - start
     if not isinstance(report_graph, Graph):  # the engine's ValidationFailure: a broken shape
         raise ValueError(f"SHACL validation failed: {report_graph}")
-    return Report(_results(report_graph, shapes), report_graph, seconds)
+    return Report(
+        _results(report_graph, shapes, lang, _admissible_levels(store)), report_graph, seconds
+    )
+
+
+def _admissible_levels(store: ox.Store) -> dict[str, list[int]]:
+    """The levels the data's e-CF defines for each competence (IRI → level numbers)."""
+    found: dict[str, list[int]] = {}
+    query = "SELECT ?c ?l WHERE { ?c <" + iris.DEF + "admissibleLevel> ?l }"
+    for row in store.query(query):
+        m = _LEVEL_IRI.match(row["l"].value)
+        if m:
+            found.setdefault(row["c"].value, []).append(int(m.group("n")))
+    return found
 
 
 # Tracing results back to the cards ----------------------------------------------------------
@@ -510,9 +653,10 @@ class CardIndex:
             index = self._competence_index(data, code.group("code"))
             if index is None:
                 return self._where(entry, ["competences"])
-            return self._where(
-                entry, ["competences", index, *_REQUIREMENT_FIELDS.get(result.path or "", [])]
-            )
+            fields = _REQUIREMENT_FIELDS.get(result.path or "", [])
+            if not fields and result.shape.endswith("AdmissibleLevelShape"):
+                fields = ["level"]  # the level as printed, which the range comes from
+            return self._where(entry, ["competences", index, *fields])
         parts = rest.strip("/").split("/")
         lists = {
             "activity": "activities",
@@ -558,8 +702,22 @@ def map_to_cards(report: Report, cards_dir: str | Path | CardIndex) -> Report:
     that card's ``competences[i]``, an e-CF competence to the framework file, a matrix row or cell
     to the matrix file. Results that no file holds keep ``location=None``."""
     index = cards_dir if isinstance(cards_dir, CardIndex) else CardIndex.scan(cards_dir)
-    located = [replace(r, location=index.locate(r)) for r in report.results]
+    located = sorted(
+        (replace(r, location=index.locate(r)) for r in report.results), key=_location_order
+    )
     return Report(located, report.graph, report.seconds, list(report.problems))
+
+
+def _location_order(result: Result) -> tuple[Any, ...]:
+    """Severity, then file and line (results that no file holds last), then the result's own
+    order: a report reads down each file."""
+    where = result.location
+    return (
+        SEVERITIES.index(result.severity) if result.severity in SEVERITIES else 9,
+        where is None,
+        (where.file, where.line or 0, where.field) if where else ("", 0, ""),
+        result.sort_key(),
+    )
 
 
 # Validating a folder of cards ---------------------------------------------------------------
@@ -577,7 +735,10 @@ def _card_files(folder: Path) -> list[Path]:
 
 
 def validate_cards(
-    path: str | Path, reference: str | Path | None = None, engine: str = DEFAULT_ENGINE
+    path: str | Path,
+    reference: str | Path | None = None,
+    engine: str = DEFAULT_ENGINE,
+    lang: str = "en",
 ) -> Report:
     """Validate a card file or a folder of cards, such as an organisation's own.
 
@@ -646,7 +807,7 @@ def validate_cards(
         for triple in triples:
             graph.add(triple)
 
-    report = validate_graph(graph, engine=engine)
+    report = validate_graph(graph, engine=engine, lang=lang)
     index = CardIndex([*files, *(f for f, _ in data_files)], folder)
     located = map_to_cards(report, index)
     located.problems = problems
@@ -658,6 +819,7 @@ def check_dataset(
     editions: Sequence[Path] = (),
     engine: str = DEFAULT_ENGINE,
     progress: Any = None,
+    lang: str = "en",
 ) -> tuple[Any, Report]:
     """Convert and validate what a build builds: the reference cards of ``cards_dir`` and the
     organisations' edition folders ``editions``; return the converted data and the report, each
@@ -666,20 +828,25 @@ def check_dataset(
     from nomengraph.convert import convert
 
     converted = convert(Path(cards_dir), progress=progress, editions=editions)
-    report = validate_graph(converted.quads, engine=engine)
+    report = validate_graph(converted.quads, engine=engine, lang=lang)
     return converted, map_to_cards(report, CardIndex.scan(cards_dir, *editions))
 
 
 def validate_project(
-    cards_dir: str | Path, engine: str = DEFAULT_ENGINE, editions: Sequence[Path] = ()
+    cards_dir: str | Path,
+    engine: str = DEFAULT_ENGINE,
+    editions: Sequence[Path] = (),
+    lang: str = "en",
 ) -> Report:
     """Validate the project's whole dataset, as ``convert.convert`` builds it from
     ``cards_dir`` (every edition, the e-CF, the matrix, the metadata graph) and the
     organisations' edition folders ``editions``."""
-    return check_dataset(cards_dir, editions, engine)[1]
+    return check_dataset(cards_dir, editions, engine, lang=lang)[1]
 
 
-def run_validate(path: Path | None, fmt: str = "table", engine: str | None = None) -> int:
+def run_validate(
+    path: Path | None, fmt: str = "table", engine: str | None = None, lang: str = "en"
+) -> int:
     """The ``nomengraph validate [PATH] [--format table|ttl] [--engine turbo|pyshacl]`` command.
 
     Without PATH, validates the project's dataset built from the settings' cards folder; with
@@ -689,12 +856,17 @@ def run_validate(path: Path | None, fmt: str = "table", engine: str | None = Non
     allowed), 1 when there are violations or card-format errors, 2 on an error (missing path,
     unreadable shapes, unknown engine). ``engine``: one of :data:`ENGINES`, by default
     :data:`DEFAULT_ENGINE` (the reference ``pyshacl`` gives the same results, slower).
+    ``lang``: the language of the messages, English by default (:data:`LANGUAGES`).
     """
     from nomengraph.cards import CardError, is_edition_folder
     from nomengraph.settings import Settings
 
     if fmt not in ("table", "ttl"):
         print(f"nomengraph: error: unknown format {fmt!r} (table or ttl)", file=sys.stderr)
+        return EXIT_ERROR
+    if lang not in LANGUAGES:
+        choices = " or ".join(LANGUAGES)
+        print(f"nomengraph: error: unknown language {lang!r} ({choices})", file=sys.stderr)
         return EXIT_ERROR
     engine = engine or DEFAULT_ENGINE
     if engine not in ENGINES:
@@ -707,18 +879,18 @@ def run_validate(path: Path | None, fmt: str = "table", engine: str | None = Non
             if not cards_dir.is_dir():
                 raise FileNotFoundError(f"{cards_dir}: no cards folder")
             try:
-                report = validate_project(cards_dir, engine)
+                report = validate_project(cards_dir, engine, lang=lang)
             except CardError as exc:  # the project's own cards break the format
                 report = Report([], Graph(), problems=list(exc.problems))
         elif path.is_dir() and is_edition_folder(path):
             # An organisation's edition: validated as the build validates it, next to the
             # reference nomenclatures, for the same verdict.
             try:
-                report = validate_project(Settings.load().cards, engine, editions=[path])
+                report = validate_project(Settings.load().cards, engine, editions=[path], lang=lang)
             except CardError as exc:
                 report = Report([], Graph(), problems=list(exc.problems))
         else:
-            report = validate_cards(path, engine=engine)
+            report = validate_cards(path, engine=engine, lang=lang)
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"nomengraph: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
