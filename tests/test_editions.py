@@ -125,3 +125,39 @@ def test_an_edition_folder_is_not_a_reference_folder(tmp_path: Path, capsys) -> 
     assert f"nomengraph build {ACME}" in capsys.readouterr().err
     assert main(["build", str(tmp_path), "--store", str(tmp_path / "s")]) == 2
     assert "no edition.yaml" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def acme_store(reference: Path, tmp_path_factory) -> Path:
+    from nomengraph.build import run_build
+
+    store = tmp_path_factory.mktemp("acme") / "store"
+    result = run_build(reference, store, editions=[ACME])
+    assert result.report.conforms
+    return store
+
+
+def test_the_edition_s_jobs_get_pages_titled_by_the_edition(acme_store: Path) -> None:
+    from nomengraph.server import create_app
+
+    app = create_app(store=acme_store)
+    try:
+        client = app.test_client()
+        html = {"Accept": "text/html"}
+        page = client.get("/id/scheme/acme", headers=html).get_data(as_text=True)
+        assert "Métiers du numérique d&#39;ACME" in page
+        assert "id:scheme/acme" not in page
+        job = client.get("/id/acme/job/1.2", headers=html)
+        assert job.status_code == 200
+        text = job.get_data(as_text=True)
+        assert "Analyste de données" in text and "Métiers du numérique d&#39;ACME" in text
+        assert '<a href="/id/ecf/3.0/competence/D.10">D.10</a>' in text
+    finally:
+        app.extensions["nomengraph"].close()
+
+
+def test_the_edition_s_jobs_answer_the_queries(acme_store: Path, capsys) -> None:
+    args = ["query", "job-profile", "--param", "job=acme/1.2", "--store", str(acme_store)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Analyste de données" in out and "D.10" in out and "(2 rows)" in out
