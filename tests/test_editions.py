@@ -109,8 +109,9 @@ def test_an_organisation_is_held_to_its_own_word(reference: Path) -> None:
 
 @pytest.mark.parametrize(("folder", "code"), [(ACME, 0), (FAULTS, 1)], ids=["acme", "faults"])
 def test_validate_gives_the_verdict_of_build(
-    folder: Path, code: int, reference: Path, tmp_path: Path, capsys
+    folder: Path, code: int, reference: Path, tmp_path: Path, capsys, monkeypatch
 ) -> None:
+    monkeypatch.setenv("NOMENGRAPH_CARDS", str(reference))  # validate --cards sets it
     args = ["--cards", str(reference)]
     assert main(["validate", str(folder), *args]) == code
     store = tmp_path / "store"

@@ -75,10 +75,31 @@ def test_every_message_is_in_english_and_french() -> None:
         assert {"en", "fr"} <= langs, [str(m) for m in shapes.objects(part, SH.message)]
 
 
-def test_validate_lang_fr(reference: Path, capsys) -> None:  # noqa: F811
+def test_validate_lang_fr(reference: Path, capsys, monkeypatch) -> None:  # noqa: F811
     from nomengraph.cli import main
+
+    monkeypatch.setenv("NOMENGRAPH_CARDS", str(reference))  # validate --cards sets it
 
     assert main(["validate", str(FAULTS), "--cards", str(reference), "--lang", "fr"]) == 1
     out = capsys.readouterr().out
     assert "B.9 n'est pas une compétence de l'e-CF 3.0" in out
     assert "is not an e-CF" not in out and "https://" not in out
+
+
+def test_validate_dir_shows_the_edition_s_results_at_their_cards(
+    reference: Path,  # noqa: F811
+    capsys,
+    monkeypatch,
+) -> None:
+    from nomengraph.cli import main
+
+    monkeypatch.setenv("NOMENGRAPH_CARDS", str(reference))  # validate --cards sets it
+    monkeypatch.chdir(FAULTS.parent)
+    assert main(["validate", "acme-faults", "--cards", str(reference)]) == 1
+    captured = capsys.readouterr()
+    lines = [line for line in captured.out.splitlines() if line.startswith("Violation")]
+    assert [line.split(" | ")[1].strip() for line in lines] == [
+        "acme-faults/1.1.yaml:13",
+        "acme-faults/1.1.yaml:16",
+    ]
+    assert "Warning" not in captured.out and "matrix" not in captured.out

@@ -179,11 +179,13 @@ class Report:
         """A readable text table: severity | card/entity | field | message."""
         rows = [("severity", "card/entity", "field", "message")]
         for p in self.problems:
-            where = f"{p.file}:{p.line}" if p.line else p.file
+            where = f"{_shown(p.file)}:{p.line}" if p.line else _shown(p.file)
             rows.append(("Error", where, p.field, p.message))
         for r in self.results:
             if r.location is not None:
-                where, fld = str(r.location), r.location.field
+                loc = r.location
+                where = f"{_shown(loc.file)}:{loc.line}" if loc.line else _shown(loc.file)
+                fld = loc.field
             else:
                 where, fld = compact(URIRef(r.focus)), compact(URIRef(r.path)) if r.path else ""
             rows.append((r.severity, where, fld, r.message))
@@ -285,6 +287,14 @@ def _requirement_message(
         level=level.group("n") if level else "",
         levels=_levels_text(admissible.get(competence, [])),
     )
+
+
+def _shown(file: str) -> str:
+    """A file as the table shows it: relative to the current folder when it lies under it."""
+    try:
+        return Path(file).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return file
 
 
 def _message(
@@ -844,6 +854,21 @@ def validate_project(
     return check_dataset(cards_dir, editions, engine, lang=lang)[1]
 
 
+def _edition_view(report: Report, folder: Path) -> int:
+    """Keep, in ``report``, every violation and the results located in ``folder``; return how
+    many warnings and infos of the reference nomenclatures were left out (the verdict, which
+    only violations decide, does not change)."""
+    root = folder.resolve()
+
+    def inside(r: Result) -> bool:
+        return r.location is not None and root in Path(r.location.file).resolve().parents
+
+    kept = [r for r in report.results if r.severity == "Violation" or inside(r)]
+    hidden = len(report.results) - len(kept)
+    report.results = kept
+    return hidden
+
+
 def run_validate(
     path: Path | None, fmt: str = "table", engine: str | None = None, lang: str = "en"
 ) -> int:
@@ -889,6 +914,13 @@ def run_validate(
                 report = validate_project(Settings.load().cards, engine, editions=[path], lang=lang)
             except CardError as exc:
                 report = Report([], Graph(), problems=list(exc.problems))
+            hidden = _edition_view(report, path)
+            if hidden:
+                print(
+                    f"{hidden} warning(s) and info(s) of the reference nomenclatures not shown "
+                    "(`nomengraph validate` lists them)",
+                    file=sys.stderr,
+                )
         else:
             report = validate_cards(path, engine=engine, lang=lang)
     except (FileNotFoundError, ValueError, OSError) as exc:
