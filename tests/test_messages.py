@@ -103,3 +103,23 @@ def test_validate_dir_shows_the_edition_s_results_at_their_cards(
         "acme-faults/1.1.yaml:16",
     ]
     assert "Warning" not in captured.out and "matrix" not in captured.out
+
+
+def test_validate_text_format_one_line_per_problem(
+    reference: Path,  # noqa: F811
+    capsys,
+    monkeypatch,
+) -> None:
+    from nomengraph.cli import main
+
+    monkeypatch.setenv("NOMENGRAPH_CARDS", str(reference))  # validate --cards sets it
+    monkeypatch.chdir(FAULTS.parent)
+    args = ["validate", "acme-faults", "--cards", str(reference), "--format", "text"]
+    assert main(args) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "acme-faults/1.1.yaml:13: [competences[0].level] violation: "
+        "B.1 at level 4: e-CF 3.0 defines B.1 at levels 1–3",
+        "acme-faults/1.1.yaml:16: [competences[1].code] violation: "
+        "B.9 is not an e-CF 3.0 competence",
+        "2 violation(s), 0 warning(s), 0 info(s): the data does not conform",
+    ]

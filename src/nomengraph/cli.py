@@ -508,7 +508,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a card file or folder (default: the project's cards); a folder with an "
         "edition.yaml is validated as `nomengraph build DIR` validates it",
     )
-    p.add_argument("--format", choices=("table", "ttl"), default="table")
+    p.add_argument(
+        "--format",
+        choices=("table", "text", "ttl"),
+        default="table",
+        help="table (default), text (one line per problem: file:line [field] message) or ttl "
+        "(the SHACL validation report)",
+    )
     p.add_argument("--cards", type=Path, help=f"the reference cards folder ({PACKAGED_CARDS})")
     p.add_argument(
         "--engine",

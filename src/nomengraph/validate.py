@@ -175,6 +175,25 @@ class Report:
         """The standard SHACL validation report (sh:ValidationReport) in Turtle."""
         return self.graph.serialize(format="turtle")
 
+    def to_text(self) -> str:
+        """One line per problem, as ``nomengraph check`` prints them: ``file:line [field]
+        message`` (a severity first for the shapes' results), then the summary line."""
+        lines = []
+        for p in self.problems:
+            where = f"{_shown(p.file)}:{p.line}" if p.line else _shown(p.file)
+            field = f" [{p.field}]" if p.field else ""
+            lines.append(f"{where}:{field} {p.message}")
+        for r in self.results:
+            if r.location is not None:
+                loc = r.location
+                where = f"{_shown(loc.file)}:{loc.line}" if loc.line else _shown(loc.file)
+                fld = loc.field
+            else:
+                where, fld = compact(URIRef(r.focus)), compact(URIRef(r.path)) if r.path else ""
+            field = f" [{fld}]" if fld else ""
+            lines.append(f"{where}:{field} {r.severity.lower()}: {r.message}")
+        return "\n".join([*lines, self.to_table().splitlines()[-1]]) + "\n"
+
     def to_table(self) -> str:
         """A readable text table: severity | card/entity | field | message."""
         rows = [("severity", "card/entity", "field", "message")]
@@ -886,8 +905,8 @@ def run_validate(
     from nomengraph.cards import CardError, is_edition_folder
     from nomengraph.settings import Settings
 
-    if fmt not in ("table", "ttl"):
-        print(f"nomengraph: error: unknown format {fmt!r} (table or ttl)", file=sys.stderr)
+    if fmt not in ("table", "text", "ttl"):
+        print(f"nomengraph: error: unknown format {fmt!r} (table, text or ttl)", file=sys.stderr)
         return EXIT_ERROR
     if lang not in LANGUAGES:
         choices = " or ".join(LANGUAGES)
@@ -930,6 +949,8 @@ def run_validate(
         for p in report.problems:
             print(str(p), file=sys.stderr)
         sys.stdout.write(report.to_turtle())
+    elif fmt == "text":
+        sys.stdout.write(report.to_text())
     else:
         sys.stdout.write(report.to_table())
     print(f"validation took {report.seconds:.1f} s", file=sys.stderr)
