@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF, VOID
 
 from nomengraph import iris, resources
 from nomengraph.cards import CardError, load_edition, load_edition_cards
@@ -77,6 +77,16 @@ def test_the_edition_is_converted_with_its_title_and_framework(reference: Path) 
     job = URIRef(iris.job("acme", "1.1"))
     extract = next(o for s, p, o in acme if s == job and p == PROV.wasDerivedFrom)
     assert (extract, NG.sourceFile, Literal("acme/data/1.1.yaml")) in acme
+
+
+def test_the_metadata_graph_describes_the_edition_s_graph(reference: Path) -> None:
+    metadata = convert(reference, editions=[ACME]).graphs["metadata"]
+    sub = URIRef(iris.graph("acme"))
+    assert (sub, DCTERMS.title, Literal("Métiers du numérique d'ACME", lang="fr")) in metadata
+    assert (sub, DCTERMS.publisher, Literal("ACME")) in metadata
+    licence = URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert (sub, DCTERMS.license, licence) in metadata
+    assert (sub, VOID.rootResource, URIRef(iris.edition("acme"))) in metadata
 
 
 def test_a_reference_edition_id_cannot_be_taken(tmp_path: Path, reference: Path) -> None:

@@ -645,7 +645,11 @@ def source_documents(keys: Iterable[str]) -> list[Triple]:
     return t
 
 
-def dataset_metadata(graphs: dict[str, GraphSummary], digest: str) -> list[Triple]:
+def dataset_metadata(
+    graphs: dict[str, GraphSummary],
+    digest: str,
+    own_editions: dict[str, dict[str, Any]] | None = None,
+) -> list[Triple]:
     """The ``metadata`` graph: the dataset (VoID + DCAT), one subset per named graph with its
     triple count, the sources with their attribution.
 
@@ -693,6 +697,10 @@ def dataset_metadata(graphs: dict[str, GraphSummary], digest: str) -> list[Tripl
             ]
             if meta["version"]:
                 t.append((sub, OWL.versionInfo, _str(meta["version"])))
+        own = (own_editions or {}).get(name)
+        if own:  # an organisation's edition: as its edition.yaml says
+            said = (DCTERMS.title, DCTERMS.publisher, DCTERMS.license, OWL.versionInfo)
+            t += [(sub, p, o) for _, p, o in own_edition_metadata(own) if p in said]
         if name == "ontology":
             t.append((sub, DCTERMS.license, _u(PROJECT["license"])))
         for doc in sorted(graph.sources):
@@ -738,10 +746,11 @@ def _card_sources(
     cards_dir: Path,
     progress: Callable[[str], None] | None = None,
     own_editions: Sequence[Path] = (),
+    loaded: dict[str, dict[str, Any]] | None = None,
 ) -> Iterator[tuple[str, Iterable[Triple]]]:
     """(graph name, triples) for each card and data file under ``cards_dir``, one at a time,
     then for the organisations' edition folders ``own_editions`` (each with its
-    ``edition.yaml``).
+    ``edition.yaml``); each edition read is put in ``loaded`` (by id).
 
     Card problems of every file are collected and raised together at the end (as a CardError),
     after the good cards went by: a consumer that writes somewhere discards its work then."""
@@ -783,6 +792,8 @@ def _card_sources(
         cards, found = load_edition_cards(folder, edition)
         problems.extend(found)
         editions.add(edition["id"])
+        if loaded is not None:
+            loaded[edition["id"]] = edition
         yield edition["id"], own_edition_metadata(edition)
         for card in cards:
             yield edition["id"], convert_card(card, ecf_version=edition["ecf"])
@@ -838,12 +849,14 @@ def iter_quads(
                 kept.add((s, p, o))
             yield quad
 
-    for name, triples in _card_sources(Path(cards_dir), progress, editions):
+    own: dict[str, dict[str, Any]] = {}
+    for name, triples in _card_sources(Path(cards_dir), progress, editions, own):
         yield from quads(name, triples)
     if ontology is not None:
         yield from quads("ontology", Graph().parse(ontology, format="turtle"))
     described = dict(sorted(summaries.items()))
-    yield from quads("metadata", dataset_metadata(described, digest.hexdigest()), describe=False)
+    metadata = dataset_metadata(described, digest.hexdigest(), own)
+    yield from quads("metadata", metadata, describe=False)
 
 
 @dataclass
