@@ -172,3 +172,15 @@ def test_the_edition_s_jobs_answer_the_queries(acme_store: Path, capsys) -> None
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Analyste de données" in out and "D.10" in out and "(2 rows)" in out
+
+
+def test_check_reads_the_edition_file_too(tmp_path: Path, capsys) -> None:
+    assert main(["check", str(ACME)]) == 0
+    assert "3 card(s) conform" in capsys.readouterr().out
+    (tmp_path / "edition.yaml").write_text("id: e2\ntitel: x\necf: '3.0'\n", encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"{tmp_path / 'edition.yaml'}:1: [title] the field 'title' is required",
+        f"{tmp_path / 'edition.yaml'}:2: [titel] unknown field 'titel'; did you mean 'title'?",
+    ]

@@ -151,7 +151,13 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from nomengraph.cards import CardError, iter_card_files, load_cards
+    from nomengraph.cards import (
+        CardError,
+        is_edition_folder,
+        iter_card_files,
+        load_cards,
+        load_edition_cards,
+    )
 
     path = Path(args.path)
     if not path.exists():
@@ -162,6 +168,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             from nomengraph.cards import load_card
 
             cards = [load_card(path)]
+        elif is_edition_folder(path):
+            # An organisation's edition: its edition.yaml, then its cards, which must be its own.
+            cards, problems = load_edition_cards(path)
+            if problems:
+                raise CardError(problems)
         else:
             if not any(iter_card_files(path)):
                 _err(f"{path}: no card files (*.yaml)")
