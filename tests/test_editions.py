@@ -128,6 +128,9 @@ def test_validate_gives_the_verdict_of_build(
     out = ["--store", str(store), "--out", str(tmp_path / "dist")]
     assert main(["build", str(folder), *args, *out]) == code
     assert (store / "CURRENT").exists() == (code == 0)
+    if code == 0:  # the edition's jobs are in the exports like any other
+        exported = (tmp_path / "dist" / "nomengraph.nq").read_text(encoding="utf-8")
+        assert f"<{iris.job('acme', '2.1')}>" in exported
     capsys.readouterr()
 
 
