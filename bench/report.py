@@ -623,8 +623,10 @@ def turbo_section(v: dict) -> list[str]:
                 differ.append(f"- x{r['size']:g}, {side} (first run, up to 20): {shown}")
     if differ:
         lines += ["", "Results found by one engine only:", "", *differ]
+    if lines[-1] != "":
+        lines.append("")
     exponent = _f(v.get("turbo_growth_exponent"), 2)
-    return [*lines, "", f"turbo growth exponent (warm, on the medians): {exponent}.", ""]
+    return [*lines, f"turbo growth exponent (warm, on the medians): {exponent}.", ""]
 
 
 def validation_section(data: dict) -> list[str]:
