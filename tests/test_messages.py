@@ -123,3 +123,9 @@ def test_validate_text_format_one_line_per_problem(
         "B.9 is not an e-CF 3.0 competence",
         "2 violation(s), 0 warning(s), 0 info(s): the data does not conform",
     ]
+
+
+def test_a_competence_of_another_framework_is_named_with_its_version() -> None:
+    path = SHAPES / "invalid" / "requirement-competence-of-other-framework.ttl"
+    messages = [r.message for r in _run(path, "en").violations]
+    assert messages and all(" of e-CF " in m for m in messages), messages

@@ -269,6 +269,12 @@ def _levels_text(levels: Sequence[int]) -> str:
 
 
 _REQUIREMENT_MESSAGES: dict[str, dict[str, str]] = {
+    "RequirementFrameworkShape": {
+        "en": "{code} of e-CF {version} is not in the e-CF framework of the job's edition "
+        "(or the edition names no framework)",
+        "fr": "{code} de l'e-CF {version} n'appartient pas au cadre e-CF de l'édition du métier "
+        "(ou l'édition n'en désigne pas)",
+    },
     "RequirementUnknownCompetenceShape": {
         "en": "{code} is not an e-CF {version} competence (code printed by the source)",
         "fr": "{code} n'est pas une compétence de l'e-CF {version} (code imprimé par la source)",
