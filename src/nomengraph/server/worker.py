@@ -31,6 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from nomengraph.exitcodes import EXIT_ERROR
 from nomengraph.server import guard
 from nomengraph.store import apply_marked_update, clear_update_marks, update_marks
 
@@ -314,7 +315,7 @@ def main(argv: list[str]) -> int:
         stats = worker.stats()
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         outbox.send({"fatal": f"{type(exc).__name__}: {exc}"})
-        return 2
+        return EXIT_ERROR
     # Queries are parsed and evaluated recursively: a thread with a large stack answers them.
     thread = guard.start_thread(lambda: serve(worker, stats, inbox, outbox))
     while thread.is_alive():
