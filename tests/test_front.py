@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -423,3 +426,25 @@ def descendants(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def test_a_burst_of_stop_signals_stops_the_server_once(small_store, tmp_path):
+    """SIGTERM and SIGINT sent again and again (a double Ctrl-C, a supervisor and a user): the
+    server stops cleanly instead of hanging in its signal handler with the port held."""
+    server = start(small_store, tmp_path / "serve.log", "--workers", "1")
+    family = descendants(server.proc.pid)
+    for i in range(200):
+        try:
+            os.kill(server.proc.pid, signal.SIGTERM if i % 2 else signal.SIGINT)
+        except ProcessLookupError:
+            break
+    try:
+        server.proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        server.proc.wait()
+        raise AssertionError("the server hung after a burst of stop signals") from None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(alive(pid) for pid in family):
+        time.sleep(0.2)
+    assert not [pid for pid in family if alive(pid)]

@@ -116,8 +116,29 @@ def run_server(settings: Settings) -> int:
         flush=True,
     )
     os.environ.update(settings_environment(settings))
+    server = granian_server(settings)
+    interrupt_once(server)
     try:
-        granian_server(settings).serve()  # type: ignore[attr-defined]
+        server.serve()  # type: ignore[attr-defined]
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
+
+
+def interrupt_once(server: object) -> None:
+    """Pass only the first SIGINT/SIGTERM on to granian. Its handler sets a threading.Event from
+    within the signal handler; a second signal arriving while the first handler holds the
+    Event's lock deadlocks the main thread, and the server then never stops (and keeps its
+    port). A burst of signals (a double Ctrl-C, a supervisor and a user both stopping it) must
+    stop it once, cleanly."""
+    original = server.signal_handler_interrupt  # type: ignore[attr-defined]
+    fired = False
+
+    def handler(*args: object, **kwargs: object) -> None:
+        nonlocal fired
+        if fired:
+            return
+        fired = True
+        original(*args, **kwargs)
+
+    server.signal_handler_interrupt = handler  # type: ignore[attr-defined]
