@@ -1,4 +1,5 @@
-"""Shared fixtures: a small store built once per test session."""
+"""Shared fixtures: stores built once per test session (a small one, and the reference build)
+and the web application over the reference build."""
 
 from __future__ import annotations
 
@@ -30,6 +31,29 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_build(cards, root / "store")
     assert result.report.conforms
     return root / "store"
+
+
+@pytest.fixture(scope="session")
+def reference_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store of the default build: every reference nomenclature, the e-CF
+    frameworks, the mappings and the labels of linked concepts, as `nomengraph build` makes it
+    from any folder. Read-only: copy it before opening it for writing."""
+    from nomengraph.build import run_build
+
+    root = tmp_path_factory.mktemp("reference-store")
+    result = run_build(CARDS, root / "store", mappings_dir=resources.MAPPINGS)
+    assert result.report.conforms
+    return root / "store"
+
+
+@pytest.fixture(scope="session")
+def reference_app(reference_store: Path):
+    """The web application (pages, search, SPARQL) over the reference build, one query worker."""
+    from nomengraph.server import create_app
+
+    app = create_app(store=reference_store, processes=1)
+    yield app
+    app.extensions["nomengraph"].close()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,8 +11,14 @@ checkout, an editable install and an installed wheel:
     the vocabulary (``nomengraph.ttl``) and the SHACL shapes (``shapes/*.ttl``);
 ``data/queries/``
     the query library (``*.rq``);
+``data/queries/pages/``
+    the queries behind the web pages (``*.rq``, bound like the library's);
 ``data/mappings/``
     the reviewed SSSOM mappings to ESCO, ROME and across editions (``*.sssom.tsv``);
+``data/labels/``
+    the labels of the linked concepts (ESCO, ROME, ISCO-08) the mappings use;
+``data/i18n/``
+    the French texts of the web pages' frames (``fr-*.json``);
 ``data/esco_dictionary.csv``
     ESCO's own description of its CSV export;
 ``schema/``
@@ -46,7 +52,10 @@ ONTOLOGY = DATA / "ontology"
 ONTOLOGY_FILE = ONTOLOGY / "nomengraph.ttl"
 SHAPES = ONTOLOGY / "shapes"
 QUERIES = DATA / "queries"
+PAGE_QUERIES = QUERIES / "pages"
 MAPPINGS = DATA / "mappings"
+LABELS = DATA / "labels"
+I18N = DATA / "i18n"
 ESCO_DICTIONARY = DATA / "esco_dictionary.csv"
 SCHEMAS = PACKAGE / "schema"
 
@@ -55,6 +64,9 @@ _WHAT = {
     ONTOLOGY_FILE: "the vocabulary",
     SHAPES: "the SHACL shapes folder",
     QUERIES: "the query library",
+    PAGE_QUERIES: "the queries of the web pages",
+    LABELS: "the labels of linked concepts",
+    I18N: "the French texts of the web pages",
     MAPPINGS: "the mappings folder",
     ESCO_DICTIONARY: "ESCO's dictionary",
     SCHEMAS: "the JSON Schemas folder",

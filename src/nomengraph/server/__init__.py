@@ -258,8 +258,9 @@ def create_app(settings: Settings | None = None, *, processes: int = 1, **overri
     app.after_request(_generation_header)
     app.teardown_request(_release_executor)
 
-    from nomengraph.server import sparql
+    from nomengraph.server import i18n, sparql
 
+    i18n.init_app(app)
     app.register_blueprint(sparql.bp)
     sparql.install_app_handlers(app)
     if importlib.util.find_spec("nomengraph.server.pages") is not None:
