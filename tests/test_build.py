@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from nomengraph import iris, resources
-from nomengraph.build import BuildError, run_build, store_stats
+from nomengraph.build import run_build, store_stats
 from nomengraph.store import (
     OxigraphStore,
     StoreError,
@@ -102,14 +102,16 @@ def test_violations_stop_the_build_and_keep_the_previous_store(tmp_path):
     assert generations(store) == [current_generation(store)]
 
 
-def test_malformed_card_is_a_build_error_naming_the_file(tmp_path):
+def test_malformed_card_is_data_that_does_not_conform_naming_the_file(tmp_path):
     cards = small_cards(tmp_path)
     (cards / "cigref-2018" / "5.1.yaml").write_text("id: [broken\n", encoding="utf-8")
-    with pytest.raises(BuildError, match=r"5\.1\.yaml:\d+"):
-        run_build(cards, tmp_path / "store")
+    result = run_build(cards, tmp_path / "store")
+    assert not result.report.conforms
+    assert [(Path(p.file).name, p.line) for p in result.report.problems] == [("5.1.yaml", 2)]
     assert not (tmp_path / "store").exists()
     out = cli("build", "--cards", str(cards), "--store", str(tmp_path / "store"))
-    assert out.returncode == 2 and "5.1.yaml" in out.stderr
+    assert out.returncode == 1 and "5.1.yaml:2" in out.stdout
+    assert "1 card format error(s)" in out.stderr
 
 
 def test_broken_load_keeps_the_previous_store(tmp_path):

@@ -203,12 +203,13 @@ def test_build_speaks_of_a_previous_store_only_when_there_was_one(small_store, t
     shutil.copy(FIXTURES / "invalid" / "missing-title.yaml", bad / "acme" / "1.1.yaml")
     fresh = tmp_path / "fresh"
     out = run("build", "--cards", str(bad), "--store", str(fresh), "--out", str(tmp_path / "d"))
-    assert out.returncode == 2
+    assert out.returncode == 1  # a card that does not follow the card format: does not conform
+    assert b"acme/1.1.yaml" in out.stdout and b"'title' is required" in out.stdout
     assert b"previous store" not in out.stderr
-    assert f"No store was written at {fresh}.".encode() in out.stderr
+    assert f"1 card format error(s); no store was written at {fresh}.".encode() in out.stderr
     assert not fresh.exists()
     kept = tmp_path / "kept"
     shutil.copytree(small_store, kept)
     out = run("build", "--cards", str(bad), "--store", str(kept), "--out", str(tmp_path / "d"))
-    assert out.returncode == 2
-    assert f"The previous store at {kept} was left as it was.".encode() in out.stderr
+    assert out.returncode == 1
+    assert f"the previous store at {kept} was left as it was.".encode() in out.stderr

@@ -117,21 +117,102 @@ def test_an_organisation_is_held_to_its_own_word(reference: Path) -> None:
     assert all(str(r.location).startswith(str(FAULTS)) for r in report.violations)
 
 
-@pytest.mark.parametrize(("folder", "code"), [(ACME, 0), (FAULTS, 1)], ids=["acme", "faults"])
+FORMAT_FAULTS = EDITIONS / "acme-format-faults"
+
+
+def _errors(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("nomengraph: error:")]
+
+
+@pytest.mark.parametrize(
+    ("folder", "code", "lines"),
+    [
+        (ACME, 0, []),
+        (
+            FAULTS,
+            1,
+            [
+                "Violation | acme-faults/1.1.yaml:13 | competences[0].level | "
+                "B.1 at level 4: e-CF 3.0 defines B.1 at levels 1–3",
+                "Violation | acme-faults/1.1.yaml:16 | competences[1].code | "
+                "B.9 is not an e-CF 3.0 competence",
+            ],
+        ),
+        (
+            FORMAT_FAULTS,
+            1,
+            [
+                "Error | acme-format-faults/1.1.yaml:7 |  | "
+                "YAML syntax: expected ',' or ']', but got ':'",
+                "Error | acme-format-faults/1.2.yaml:7 | misson | "
+                "unknown field 'misson'; did you mean 'mission'?",
+                "Error | acme-format-faults/1.3.yaml:3 | edition | "
+                "'acme': the cards of this folder are of edition 'acme-format-faults' "
+                "(its edition.yaml)",
+                "Error | acme-format-faults/1.4.yaml:11 | competences[0].level | "
+                "printed level '3' does not match level_min/level_max 4/3",
+                "Error | acme-format-faults/1.4.yaml:12 | competences[0].level_min | "
+                "level_min 4 is above level_max 3",
+            ],
+        ),
+        (
+            EDITIONS / "acme-bad-edition",
+            1,
+            [
+                "Error | acme-bad-edition/edition.yaml:2 | title | the field 'title' is required",
+                "Error | acme-bad-edition/edition.yaml:3 | titel | "
+                "unknown field 'titel'; did you mean 'title'?",
+            ],
+        ),
+        (
+            EDITIONS / "acme-no-edition",
+            2,
+            [
+                "nomengraph: error: acme-no-edition: no edition.yaml "
+                "(docs/card-format.md: an organisation's edition)"
+            ],
+        ),
+        (
+            EDITIONS / "acme-missing",
+            2,
+            ["nomengraph: error: acme-missing: no such folder"],
+        ),
+    ],
+    ids=["valid", "violations", "card-format", "edition-file", "no-edition-file", "no-folder"],
+)
 def test_validate_gives_the_verdict_of_build(
-    folder: Path, code: int, reference: Path, tmp_path: Path, capsys, monkeypatch
+    folder: Path,
+    code: int,
+    lines: list[str],
+    reference: Path,
+    tmp_path: Path,
+    capsys,
+    monkeypatch,
 ) -> None:
+    """The exit code (exitcodes: 1 for cards that do not conform, format or shapes; 2 when the
+    folder cannot be read as an edition) and the problem lines are the same."""
+    monkeypatch.chdir(EDITIONS)
     monkeypatch.setenv("NOMENGRAPH_CARDS", str(reference))  # validate --cards sets it
     args = ["--cards", str(reference)]
-    assert main(["validate", str(folder), *args]) == code
+    assert main(["validate", folder.name, *args]) == code
+    validated = capsys.readouterr()
     store = tmp_path / "store"
     out = ["--store", str(store), "--out", str(tmp_path / "dist")]
-    assert main(["build", str(folder), *args, *out]) == code
+    assert main(["build", folder.name, *args, *out]) == code
+    built = capsys.readouterr()
     assert (store / "CURRENT").exists() == (code == 0)
-    if code == 0:  # the edition's jobs are in the exports like any other
+    if code == 2:
+        assert _errors(validated.err) == _errors(built.err) == lines
+        assert validated.out == built.out == ""
+    elif code == 1:
+        assert validated.out == built.out  # the same table, line for line
+        rows = [line.split(" | ") for line in built.out.splitlines() if " | " in line][1:]
+        assert [" | ".join(cell.strip() for cell in row) for row in rows] == lines
+        assert "does not conform" in built.out.splitlines()[-1]
+    else:  # the edition's jobs are in the exports like any other
+        assert "the data conforms" in validated.out
         exported = (tmp_path / "dist" / "nomengraph.nq").read_text(encoding="utf-8")
         assert f"<{iris.job('acme', '2.1')}>" in exported
-    capsys.readouterr()
 
 
 def test_an_edition_folder_is_not_a_reference_folder(tmp_path: Path, capsys) -> None:

@@ -132,19 +132,19 @@ def test_map_to_cards_leaves_unknown_focus_unlocated(tmp_path: Path) -> None:
     assert index.locate(result) is None
 
 
-def _own_cards(tmp_path: Path, card_changes: dict) -> Path:
-    root = tmp_path / "mine"
-    (root / "ecf").mkdir(parents=True)
-    (root / "ecf" / "ecf-3.0.yaml").write_text(yaml.safe_dump(ECF_30), encoding="utf-8")
+def _own_card(tmp_path: Path, card_changes: dict) -> Path:
+    """A card file of one's own, and the e-CF 3.0 it refers to in ``tmp_path/ecf``."""
+    (tmp_path / "ecf").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "ecf" / "ecf-3.0.yaml").write_text(yaml.safe_dump(ECF_30), encoding="utf-8")
     card = yaml.safe_load(EVERY_FIELD.read_text(encoding="utf-8"))
     card.update(card_changes)
-    (root / "1.1.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
-    return root
+    path = tmp_path / "1.1.yaml"
+    path.write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
+    return path
 
 
-def test_validate_cards_of_an_organisation(tmp_path: Path) -> None:
-    root = _own_cards(tmp_path, {})
-    report = validate_cards(root)
+def test_validate_a_card_file(tmp_path: Path) -> None:
+    report = validate_cards(_own_card(tmp_path, {}), reference=tmp_path)
     assert report.problems == []
     assert report.conforms, report.to_table()
     # every-field.yaml: E.8 at levels 2-4 (admitted), doubtful -> one info, located in the card
@@ -153,30 +153,47 @@ def test_validate_cards_of_an_organisation(tmp_path: Path) -> None:
     ]
 
 
-def test_validate_cards_reports_format_errors_first_then_shacl(tmp_path: Path) -> None:
-    root = _own_cards(tmp_path, {})
-    card = yaml.safe_load((root / "1.1.yaml").read_text(encoding="utf-8"))
-    card["competences"][0]["code"] = "B.9"  # not in our e-CF 3.0: a warning
-    card["competences"][0]["level"], card["competences"][0]["level_min"] = "3", 3
-    card["competences"][0]["level_max"] = 3
-    (root / "1.1.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
-    (root / "2.1.yaml").write_text("id: acme-2.1\nedition: acme\n", encoding="utf-8")
-    report = validate_cards(root)
-    assert report.problems and all(p.file.endswith("2.1.yaml") for p in report.problems)
-    assert not report.conforms
-    shapes = {r.shape.rsplit("/", 1)[-1] for r in report.results}
-    assert "RequirementUnknownCompetenceShape" in shapes
-    table = report.to_table()
-    assert table.index("Error") < table.index("Warning")
+def test_validate_a_card_file_reports_shacl_results_in_the_card(tmp_path: Path) -> None:
+    card = yaml.safe_load(EVERY_FIELD.read_text(encoding="utf-8"))
+    competences = card["competences"]
+    competences[0].update(code="B.9", level="3", level_min=3, level_max=3)  # not in our e-CF 3.0
+    report = validate_cards(_own_card(tmp_path, {"competences": competences}), tmp_path)
+    assert report.problems == []
+    assert [(r.shape.rsplit("/", 1)[-1], r.location.field) for r in report.warnings] == [
+        ("RequirementUnknownCompetenceShape", "competences[0].code")
+    ]
 
 
-def test_run_validate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_validate(_own_cards(tmp_path, {}), "table") == 0
+def test_validate_a_card_file_without_provenance(tmp_path: Path) -> None:
+    path = _own_card(tmp_path, {})
+    card = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del card["provenance"]
+    path.write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
+    assert validate_cards(path, reference=tmp_path).conforms
+
+
+def test_a_card_format_error_stops_before_the_shapes(tmp_path: Path) -> None:
+    path = _own_card(tmp_path, {"title": "x", "has_card": "yes"})
+    report = validate_cards(path, reference=tmp_path)
+    assert [(p.field, p.line) for p in report.problems] == [("has_card", 56)]
+    assert report.results == [] and not report.conforms
+    assert report.to_table().splitlines()[-1] == (
+        "1 card format error(s), 0 violation(s), 0 warning(s), 0 info(s): the data does not conform"
+    )
+
+
+def test_run_validate_exit_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOMENGRAPH_CARDS", str(tmp_path))  # the e-CF of _own_card
+    assert run_validate(_own_card(tmp_path, {}), "table") == 0
     assert "the data conforms" in capsys.readouterr().out
-    bad = _own_cards(tmp_path / "b", {"title": "x", "has_card": "yes"})
-    assert run_validate(bad, "table") == 1
+    assert run_validate(_own_card(tmp_path / "b", {"title": "x", "has_card": "yes"})) == 1
     assert run_validate(tmp_path / "missing", "table") == 2
-    assert run_validate(_own_cards(tmp_path / "c", {}), "ttl") == 0
+    assert "missing: no such folder" in capsys.readouterr().err
+    assert run_validate(tmp_path, "table") == 2  # a folder without edition.yaml
+    assert "no edition.yaml" in capsys.readouterr().err
+    assert run_validate(_own_card(tmp_path / "c", {}), "ttl") == 0
     out = capsys.readouterr().out
     assert "sh:ValidationReport" in out
-    assert run_validate(_own_cards(tmp_path / "d", {}), "json") == 2
+    assert run_validate(_own_card(tmp_path / "d", {}), "json") == 2

@@ -18,7 +18,6 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from nomengraph import iris
-from nomengraph.cards import CardError
 from nomengraph.convert import (
     Converted,
     export,
@@ -120,7 +119,10 @@ def run_build(
     ``editions``: folders of organisations' own editions (each with its ``edition.yaml``), built
     next to the reference nomenclatures of ``cards_dir`` and validated with them
     (:func:`nomengraph.validate.check_dataset`, which ``nomengraph validate DIR`` runs too).
-    ``lang``: the language of the validation messages (English by default)."""
+    ``lang``: the language of the validation messages (English by default).
+
+    Cards that do not follow the card format, like violations, stop the build before anything
+    is written: the result's report lists them and does not conform."""
     say = progress or (lambda _m: None)
     seconds: dict[str, float] = {}
     if remote is not None:
@@ -132,13 +134,11 @@ def run_build(
     say(f"convert and validate: cards from {', '.join(map(str, [cards_dir, *editions]))}")
     try:
         converted, report = check_dataset(Path(cards_dir), editions, progress=say, lang=lang)
-    except CardError as exc:
-        raise BuildError(f"the cards do not satisfy the card format:\n{exc}") from None
     except FileNotFoundError as exc:
         raise BuildError(str(exc)) from None
     seconds["convert"] = time.perf_counter() - t - report.seconds
     seconds["validate"] = report.seconds
-    if not report.conforms:
+    if converted is None or not report.conforms:
         return BuildResult(report, seconds=seconds)
 
     t = time.perf_counter()

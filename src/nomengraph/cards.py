@@ -338,6 +338,29 @@ def is_edition_folder(folder: str | Path) -> bool:
     return (Path(folder) / EDITION_FILE).is_file()
 
 
+def edition_folder_problem(folder: str | Path) -> str | None:
+    """Why ``folder`` cannot be read as an organisation's edition (it is no folder, or has no
+    ``edition.yaml``), or None when it can. ``build DIR`` and ``validate DIR`` refuse such a
+    folder with this same message (exit code 2: the command cannot do its work)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return f"{folder}: no such folder"
+    if not is_edition_folder(folder):
+        return f"{folder}: no {EDITION_FILE} (docs/card-format.md: an organisation's edition)"
+    return None
+
+
+def reference_folder_problem(cards: str | Path, command: str) -> str | None:
+    """Why ``cards`` cannot be the reference cards folder of ``nomengraph COMMAND`` (it is an
+    organisation's edition), or None."""
+    if is_edition_folder(cards):
+        return (
+            f"{cards} is an organisation's edition (it has an {EDITION_FILE}): {command} it next "
+            f"to the reference nomenclatures with `nomengraph {command} {cards}`"
+        )
+    return None
+
+
 def load_edition(folder: str | Path) -> dict[str, Any]:
     """The ``edition.yaml`` of an organisation's folder of cards, checked against its schema;
     a CardError names the file, the line and the field of each problem."""

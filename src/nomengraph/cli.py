@@ -221,23 +221,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from nomengraph.build import BuildError, run_build
-    from nomengraph.cards import EDITION_FILE, is_edition_folder
+    from nomengraph.cards import edition_folder_problem, reference_folder_problem
+    from nomengraph.validate import edition_view
 
     s = _settings(args)
     editions: list[Path] = list(getattr(args, "editions", None) or [])
-    for folder in editions:
-        if not folder.is_dir():
-            _err(f"{folder}: no such folder")
+    for problem in [
+        *map(edition_folder_problem, editions),
+        reference_folder_problem(s.cards, "build"),
+    ]:
+        if problem:
+            _err(problem)
             return EXIT_ERROR
-        if not is_edition_folder(folder):
-            _err(f"{folder}: no {EDITION_FILE} (docs/card-format.md: an organisation's edition)")
-            return EXIT_ERROR
-    if is_edition_folder(s.cards):
-        _err(
-            f"{s.cards} is an organisation's edition (it has an {EDITION_FILE}): build it next to "
-            f"the reference nomenclatures with `nomengraph build {s.cards}`"
-        )
-        return EXIT_ERROR
     remote = None
     if (Path(s.store) / "CURRENT").exists():
         kept = f"the previous store at {s.store} was left as it was"
@@ -270,11 +265,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(f"{exc}\n{kept[0].upper()}{kept[1:]}.")
         return EXIT_ERROR
     if not result.report.conforms:
+        edition_view(result.report, editions)  # what `validate DIR` shows
         sys.stdout.write(result.report.to_table())
-        print(
-            f"build stopped: the graph has {len(result.report.violations)} violation(s); {kept}.",
-            file=sys.stderr,
-        )
+        found = [
+            f"{n} {what}"
+            for n, what in (
+                (len(result.report.problems), "card format error(s)"),
+                (len(result.report.violations), "violation(s)"),
+            )
+            if n
+        ]
+        print(f"build stopped: the data has {' and '.join(found)}; {kept}.", file=sys.stderr)
         return EXIT_NONCONFORMING
     print(result.summary())
     return EXIT_OK
@@ -516,8 +517,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "path",
         nargs="?",
-        help="a card file or folder (default: the project's cards); a folder with an "
-        "edition.yaml is validated as `nomengraph build DIR` validates it",
+        help="a card file, or an organisation's edition (a folder with its edition.yaml), "
+        "validated as `nomengraph build DIR` validates it (default: the reference cards)",
     )
     p.add_argument(
         "--format",

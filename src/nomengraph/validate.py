@@ -755,18 +755,7 @@ def _location_order(result: Result) -> tuple[Any, ...]:
     )
 
 
-# Validating a folder of cards ---------------------------------------------------------------
-
-
-def _card_files(folder: Path) -> list[Path]:
-    from nomengraph.cards import iter_card_files
-    from nomengraph.convert import ECF_DIR, MATRIX_DIR
-
-    return [
-        p
-        for p in iter_card_files(folder)
-        if not ({ECF_DIR, MATRIX_DIR} & set(p.relative_to(folder).parts[:-1]))
-    ]
+# Validating cards ----------------------------------------------------------------------------
 
 
 def validate_cards(
@@ -775,76 +764,54 @@ def validate_cards(
     engine: str = DEFAULT_ENGINE,
     lang: str = "en",
 ) -> Report:
-    """Validate a card file or a folder of cards, such as an organisation's own.
+    """Validate one card file on its own: the card format first (JSON Schema and loading rules:
+    ``Report.problems``, with file, line and field), then, when it passes, the card converted to
+    RDF and checked with the shapes, each result located in the card. The e-CF data its
+    requirements refer to is read from ``reference/ecf`` (default: the reference cards folder of
+    the settings). A card without ``provenance`` has the card file as its source.
 
-    First the card format (JSON Schema and loading rules: ``Report.problems``, with file, line
-    and field), then the cards that pass it are converted to RDF and checked with the shapes,
-    each result located in its card. The e-CF data the requirements refer to is read from the
-    folder's own ``ecf/`` sub-folder, otherwise from ``reference/ecf`` (default: the project's
-    cards folder from the settings); a ``matrix/`` sub-folder is converted too.
-
-    Raises FileNotFoundError when ``path`` does not exist or holds no card.
+    A folder is validated with the reference nomenclatures, as ``build`` builds it: see
+    :func:`check_dataset`. Raises FileNotFoundError when ``path`` is not a file.
     """
     from nomengraph import convert
-    from nomengraph.cards import (
-        ECF_SCHEMA,
-        MATRIX_SCHEMA,
-        CardError,
-        collect_cards,
-        load_data_file,
-    )
+    from nomengraph.cards import ECF_SCHEMA, CardError, load_card, load_data_file
     from nomengraph.settings import Settings
     from nomengraph.vocab import NG
 
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file or folder")
-    folder = path if path.is_dir() else None
-    files = _card_files(path) if folder else [path]
-    if not files:
-        raise FileNotFoundError(f"{path}: no card files (*.yaml)")
-
-    cards, problems = collect_cards(files)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    try:
+        card = load_card(path)
+    except CardError as exc:
+        return Report([], Graph(), problems=list(exc.problems))
+    card.setdefault("provenance", {"source": path.name})
 
     ref = Path(reference) if reference is not None else Settings.load().cards
-    ecf_dir = folder / convert.ECF_DIR if folder and (folder / convert.ECF_DIR).is_dir() else None
-    ecf_dir = ecf_dir or ref / convert.ECF_DIR
-    data_files: list[tuple[Path, str]] = [(p, ECF_SCHEMA) for p in sorted(ecf_dir.glob("*.yaml"))]
-    if folder and (folder / convert.MATRIX_DIR).is_dir():
-        data_files += [
-            (p, MATRIX_SCHEMA) for p in sorted((folder / convert.MATRIX_DIR).glob("*.yaml"))
-        ]
-
+    ecf_files = sorted((ref / convert.ECF_DIR).glob("*.yaml"))
     graph = Graph()
-    for edition in sorted({c["edition"] for c in cards}):
-        for triple in convert.edition_metadata(edition):
-            graph.add(triple)
-        scheme = URIRef(iris.edition(edition))
-        if any(c["competences"] for c in cards if c["edition"] == edition) and (
-            graph.value(scheme, NG.usesFramework) is None
-        ):
-            # An organisation's own edition: its codes are read in the converter's default e-CF
-            # version (convert.ecf_version_of), so say so, as the known editions do.
-            framework = URIRef(iris.framework(convert.ecf_version_of(edition)))
-            graph.add((scheme, NG.usesFramework, framework))
-    for card in cards:
-        for triple in convert.convert_card(card):
-            graph.add(triple)
-    for file, schema in data_files:
+    for triple in convert.edition_metadata(card["edition"]):
+        graph.add(triple)
+    scheme = URIRef(iris.edition(card["edition"]))
+    if card["competences"] and graph.value(scheme, NG.usesFramework) is None:
+        # An edition the converter does not know: its codes are read in the converter's default
+        # e-CF version (convert.ecf_version_of), so say so, as the known editions do.
+        framework = URIRef(iris.framework(convert.ecf_version_of(card["edition"])))
+        graph.add((scheme, NG.usesFramework, framework))
+    for triple in convert.convert_card(card):
+        graph.add(triple)
+    problems = []
+    for file in ecf_files:
         try:
-            data = load_data_file(file, schema)
+            data = load_data_file(file, ECF_SCHEMA)
         except CardError as exc:
             problems.extend(exc.problems)
             continue
-        triples = (
-            convert.convert_ecf(data) if schema == ECF_SCHEMA else convert.convert_matrix(data)
-        )
-        for triple in triples:
+        for triple in convert.convert_ecf(data):
             graph.add(triple)
 
     report = validate_graph(graph, engine=engine, lang=lang)
-    index = CardIndex([*files, *(f for f, _ in data_files)], folder)
-    located = map_to_cards(report, index)
+    located = map_to_cards(report, CardIndex([path, *ecf_files]))
     located.problems = problems
     return located
 
@@ -858,99 +825,97 @@ def check_dataset(
 ) -> tuple[Any, Report]:
     """Convert and validate what a build builds: the reference cards of ``cards_dir`` and the
     organisations' edition folders ``editions``; return the converted data and the report, each
-    result located in its file. ``nomengraph build`` and ``nomengraph validate DIR`` both go
-    through here, so they give the same verdict. A CardError lists the card-format problems."""
+    result located in its file. ``nomengraph build`` and ``nomengraph validate [DIR]`` both go
+    through here, so they give the same verdict.
+
+    Cards that do not follow the card format are data that does not conform: the converted data
+    is then None and the report lists them (``Report.problems``, with file, line and field), the
+    shapes not run. A missing cards folder raises FileNotFoundError."""
+    from nomengraph.cards import CardError, sort_problems
     from nomengraph.convert import convert
 
-    converted = convert(Path(cards_dir), progress=progress, editions=editions)
+    try:
+        converted = convert(Path(cards_dir), progress=progress, editions=editions)
+    except CardError as exc:
+        return None, Report([], Graph(), problems=sort_problems(exc.problems))
     report = validate_graph(converted.quads, engine=engine, lang=lang)
     return converted, map_to_cards(report, CardIndex.scan(cards_dir, *editions))
 
 
-def validate_project(
-    cards_dir: str | Path,
-    engine: str = DEFAULT_ENGINE,
-    editions: Sequence[Path] = (),
-    lang: str = "en",
-) -> Report:
-    """Validate the project's whole dataset, as ``convert.convert`` builds it from
-    ``cards_dir`` (every edition, the e-CF, the matrix, the metadata graph) and the
-    organisations' edition folders ``editions``."""
-    return check_dataset(cards_dir, editions, engine, lang=lang)[1]
-
-
-def _edition_view(report: Report, folder: Path) -> int:
-    """Keep, in ``report``, every violation and the results located in ``folder``; return how
-    many warnings and infos of the reference nomenclatures were left out (the verdict, which
-    only violations decide, does not change)."""
-    root = folder.resolve()
+def edition_view(report: Report, folders: Sequence[Path]) -> None:
+    """What ``validate DIR`` and ``build DIR`` show of a report: every card-format problem and
+    violation, and the warnings and infos located in the edition ``folders``; the warnings and
+    infos of the reference nomenclatures left out are counted on standard error (the verdict,
+    which only problems and violations decide, does not change). No folder: all is shown."""
+    if not folders:
+        return
+    roots = [Path(f).resolve() for f in folders]
 
     def inside(r: Result) -> bool:
-        return r.location is not None and root in Path(r.location.file).resolve().parents
+        if r.location is None:
+            return False
+        where = Path(r.location.file).resolve()
+        return any(root in where.parents for root in roots)
 
     kept = [r for r in report.results if r.severity == "Violation" or inside(r)]
     hidden = len(report.results) - len(kept)
     report.results = kept
-    return hidden
+    if hidden:
+        print(
+            f"{hidden} warning(s) and info(s) of the reference nomenclatures not shown "
+            "(`nomengraph validate` lists them)",
+            file=sys.stderr,
+        )
 
 
 def run_validate(
     path: Path | None, fmt: str = "table", engine: str | None = None, lang: str = "en"
 ) -> int:
-    """The ``nomengraph validate [PATH] [--format table|ttl] [--engine turbo|pyshacl]`` command.
+    """The ``nomengraph validate [PATH]`` command.
 
-    Without PATH, validates the project's dataset built from the settings' cards folder; with
-    PATH, a card file or folder of one's own cards (see :func:`validate_cards`). Prints the
-    report (``table``: readable table; ``ttl``: the SHACL validation report in Turtle, card-format
-    errors then go to standard error). Returns 0 when the data conforms (warnings and infos
-    allowed), 1 when there are violations or card-format errors, 2 on an error (missing path,
-    unreadable shapes, unknown engine). ``engine``: one of :data:`ENGINES`, by default
-    :data:`DEFAULT_ENGINE` (the reference ``pyshacl`` gives the same results, slower).
+    Without PATH, validates the reference dataset built from the settings' cards folder; with a
+    folder, that organisation's edition (its ``edition.yaml`` and cards) next to the reference
+    nomenclatures, exactly as ``nomengraph build DIR`` validates it (:func:`check_dataset`), for
+    the same verdict; with a file, that one card (:func:`validate_cards`). Prints the report
+    (``table``: readable table; ``text``: one line per problem; ``ttl``: the SHACL validation
+    report in Turtle, card-format problems then go to standard error).
+
+    Returns (:mod:`nomengraph.exitcodes`) 0 when the data conforms (warnings and infos allowed),
+    1 when there are violations or cards that do not follow the card format, 2 when it cannot
+    validate (missing path, a folder without ``edition.yaml``, unreadable shapes, unknown engine,
+    format or language). ``engine``: one of :data:`ENGINES`, by default :data:`DEFAULT_ENGINE`.
     ``lang``: the language of the messages, English by default (:data:`LANGUAGES`).
     """
-    from nomengraph.cards import CardError, is_edition_folder
+    from nomengraph.cards import edition_folder_problem, reference_folder_problem
     from nomengraph.settings import Settings
 
+    def error(message: str) -> int:
+        print(f"nomengraph: error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+
     if fmt not in ("table", "text", "ttl"):
-        print(f"nomengraph: error: unknown format {fmt!r} (table, text or ttl)", file=sys.stderr)
-        return EXIT_ERROR
+        return error(f"unknown format {fmt!r} (table, text or ttl)")
     if lang not in LANGUAGES:
-        choices = " or ".join(LANGUAGES)
-        print(f"nomengraph: error: unknown language {lang!r} ({choices})", file=sys.stderr)
-        return EXIT_ERROR
+        return error(f"unknown language {lang!r} ({' or '.join(LANGUAGES)})")
     engine = engine or DEFAULT_ENGINE
     if engine not in ENGINES:
-        choices = " or ".join(ENGINES)
-        print(f"nomengraph: error: unknown engine {engine!r} ({choices})", file=sys.stderr)
-        return EXIT_ERROR
+        return error(f"unknown engine {engine!r} ({' or '.join(ENGINES)})")
     try:
-        if path is None:
+        if path is not None and path.is_file():
+            report = validate_cards(path, engine=engine, lang=lang)
+        else:
+            editions = [] if path is None else [path]
+            problem = edition_folder_problem(path) if path is not None else None
             cards_dir = Settings.load().cards
+            problem = problem or reference_folder_problem(cards_dir, "validate")
+            if problem:
+                return error(problem)
             if not cards_dir.is_dir():
                 raise FileNotFoundError(f"{cards_dir}: no cards folder")
-            try:
-                report = validate_project(cards_dir, engine, lang=lang)
-            except CardError as exc:  # the project's own cards break the format
-                report = Report([], Graph(), problems=list(exc.problems))
-        elif path.is_dir() and is_edition_folder(path):
-            # An organisation's edition: validated as the build validates it, next to the
-            # reference nomenclatures, for the same verdict.
-            try:
-                report = validate_project(Settings.load().cards, engine, editions=[path], lang=lang)
-            except CardError as exc:
-                report = Report([], Graph(), problems=list(exc.problems))
-            hidden = _edition_view(report, path)
-            if hidden:
-                print(
-                    f"{hidden} warning(s) and info(s) of the reference nomenclatures not shown "
-                    "(`nomengraph validate` lists them)",
-                    file=sys.stderr,
-                )
-        else:
-            report = validate_cards(path, engine=engine, lang=lang)
+            report = check_dataset(cards_dir, editions, engine, lang=lang)[1]
+            edition_view(report, editions)
     except (FileNotFoundError, ValueError, OSError) as exc:
-        print(f"nomengraph: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return error(str(exc))
     if fmt == "ttl":
         for p in report.problems:
             print(str(p), file=sys.stderr)
