@@ -134,6 +134,52 @@ def test_extract_error_exits_2_and_keeps_previous_cards(tmp_path):
     assert (tmp_path / "cards" / "keep.yaml").read_text() == "x: 1\n"
 
 
+def test_an_installed_package_extracts_into_the_current_folder(tmp_path):
+    """Installed (not editable), the package is a copy outside any checkout: extract without
+    --cards writes ./cards and says so, and leaves the package's reference cards alone."""
+    site = tmp_path / "site-packages"
+    shutil.copytree(
+        ROOT / "src" / "nomengraph",
+        site / "nomengraph",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    package_cards = site / "nomengraph" / "data" / "cards"
+    before = {p: p.read_bytes() for p in package_cards.rglob("*") if p.is_file()}
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOMENGRAPH_")}
+    env["PYTHONPATH"] = str(site)
+    command = [
+        sys.executable,
+        "-m",
+        "nomengraph.cli",
+        "extract",
+        "--sources",
+        str(ROOT / "sources"),
+    ]
+    command += ["--corrections", str(ROOT / "sources" / "corrections.yaml")]
+    out = subprocess.run(command, capture_output=True, cwd=work, env=env, timeout=300, text=True)
+    assert out.returncode == 0, out.stderr
+    where = next(line for line in out.stdout.splitlines() if line.startswith("cards written to"))
+    assert where == f"cards written to {(work / 'cards').resolve()}/"
+    assert "--cards cards" in out.stdout
+    assert sorted(p.name for p in work.iterdir()) == ["cards"]
+    assert (work / "cards" / "sic" / "44.yaml").is_file()
+    after = {p: p.read_bytes() for p in package_cards.rglob("*") if p.is_file()}
+    assert after == before
+    probe = [sys.executable, "-c", "import nomengraph; print(nomengraph.__file__)"]
+    ran = subprocess.run(probe, capture_output=True, cwd=work, env=env, timeout=60, text=True)
+    assert Path(ran.stdout.strip()).is_relative_to(site)  # the copy ran, not the checkout
+
+
+def test_a_checkout_extracts_into_its_reference_cards(monkeypatch):
+    from nomengraph.extract import output_folder
+
+    monkeypatch.chdir(ROOT.parent)
+    assert output_folder(resources.CARDS) == resources.CARDS  # this checkout: its own cards
+    assert output_folder(Path("elsewhere")) == Path("elsewhere")
+
+
 # Commands that fail well: a bad setting, a busy port, a value naming nothing, the store message
 
 

@@ -106,15 +106,21 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from nomengraph.extract import ExtractError, run_extract
+    from nomengraph.extract import ExtractError, output_folder, run_extract
 
     s = _settings(args)
+    cards = output_folder(s.cards)
     try:
-        summary = run_extract(s.sources, s.cards, s.corrections, progress=_progress)
+        summary = run_extract(s.sources, cards, s.corrections, progress=_progress)
     except ExtractError as exc:
-        _err(f"{exc}\nThe cards in {s.cards} were left unchanged.")
+        _err(f"{exc}\nThe cards in {cards} were left unchanged.")
         return EXIT_ERROR
-    print(f"cards written to {s.cards}/")
+    print(f"cards written to {cards.resolve()}/")
+    if cards != s.cards:
+        print(
+            "  (the reference cards of the installed package are never rewritten; "
+            f"use these with --cards {cards} or NOMENGRAPH_CARDS={cards})"
+        )
     print(f"{'edition':<14}{'jobs':>6}{'cards':>7}{'competence requirements':>26}")
     for edition, count in summary.cards.items():
         print(
@@ -128,7 +134,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         for w in summary.warnings:
             print(f"  {w}")
     else:
-        print(f"  listed in {s.cards}/extract-warnings.txt")
+        print(f"  listed in {cards}/extract-warnings.txt")
     return EXIT_OK
 
 
@@ -497,7 +503,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="regenerate the job cards and e-CF data from the sources")
     p.add_argument("--sources", type=Path, help="folder of source texts (default: sources)")
-    p.add_argument("--cards", type=Path, help=f"cards folder to (re)write ({PACKAGED_CARDS})")
+    p.add_argument(
+        "--cards",
+        type=Path,
+        help="cards folder to (re)write (default: the package's reference cards in a source "
+        "checkout, ./cards when the package is installed)",
+    )
     p.add_argument("--corrections", type=Path, help="corrections file")
     p.add_argument("-v", "--verbose", action="store_true", help="list the warnings")
     p.set_defaults(func=cmd_extract)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nomengraph import resources
 from nomengraph.cards import (
     CARD_SCHEMA,
     ECF_SCHEMA,
@@ -38,6 +39,7 @@ __all__ = [
     "SourceFormatError",
     "data_file_key",
     "extract_all",
+    "output_folder",
     "run_extract",
 ]
 
@@ -78,6 +80,23 @@ class ExtractSummary:
     data_files: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def _package_is_a_checkout() -> bool:
+    """True when the running package is the ``src/nomengraph`` of a source checkout (run from it,
+    or installed editable): its reference cards are then the project's own, which ``extract``
+    regenerates. An installed copy (a wheel in site-packages) is not."""
+    src = resources.PACKAGE.parent
+    return src.name == "src" and (src.parent / "pyproject.toml").is_file()
+
+
+def output_folder(cards: Path) -> Path:
+    """The folder ``extract`` writes: ``cards``, except the reference cards shipped inside an
+    installed (non-editable) package, which are never rewritten: ``./cards`` then, in the
+    current folder."""
+    if Path(cards).resolve() == resources.CARDS.resolve() and not _package_is_a_checkout():
+        return Path("cards")
+    return Path(cards)
 
 
 def data_file_key(relpath: str) -> str:
