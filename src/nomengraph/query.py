@@ -7,13 +7,16 @@ A query file is plain SPARQL 1.1 preceded by a header of ``#+`` comments::
     #+ description: free text; the line may be repeated
     #+ param: edition (edition, cigref-2018) the edition, e.g. cigref-2018
     #+ param: family (number, required) the family number as printed, e.g. 8
+    #+ example: family=8
 
 A parameter is ``name (type, default) description``. The default is a value, ``required`` (the
 caller must give it) or ``optional`` (left unbound when not given: the query then ranges over
-every value). Each parameter is a variable of the same name in the query (``?edition``), which
-the SELECT clause projects. Values are never pasted into the query text: they are checked
-against their type, turned into one RDF term and bound with Oxigraph's substitutions
-(SEP-0007), so a value cannot change the shape of the query.
+every value). ``#+ example: name=value`` gives a value to show the query with (the query page
+opens with it; the library gives one to every required parameter). Each parameter is a variable
+of the same name in the query (``?edition``), which the SELECT clause projects. Values are
+never pasted into the query text: they are checked against their type, turned into one RDF term
+and bound with Oxigraph's substitutions (SEP-0007), so a value cannot change the shape of the
+query.
 
 Queries are written without ``GRAPH``: they run with the union of the named graphs as the
 default graph, as the SPARQL endpoint serves it, so a file runs unchanged on the endpoint (where
@@ -104,6 +107,7 @@ class NamedQuery:
     summary: str
     description: str = ""
     params: tuple[Param, ...] = ()
+    example: tuple[tuple[str, str], ...] = ()  # ``#+ example: name=value`` lines, in order
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -225,6 +229,7 @@ def parse_query(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     fields: dict[str, list[str]] = {}
     params: list[Param] = []
+    example: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
         m = _HEADER.match(line)
         if not m:
@@ -253,6 +258,11 @@ def parse_query(path: Path) -> NamedQuery:
                     description,
                 )
             )
+        elif key == "example":
+            name, sep, given = value.partition("=")
+            if not sep or not name.strip() or not given.strip():
+                raise QueryError(f"{path}:{number}: an example line is 'name=value'")
+            example[name.strip()] = given.strip()
         elif key in ("summary", "description", "expect"):
             fields.setdefault(key, []).append(value)
         else:
@@ -267,10 +277,13 @@ def parse_query(path: Path) -> NamedQuery:
         summary,
         " ".join(fields.get("description", [])).strip(),
         tuple(params),
+        tuple(example.items()),
     )
     for p in query.params:  # defaults must fit their type
         if p.default is not None:
             to_term(p, p.default)
+    for name, given in example.items():  # examples name parameters and fit their type
+        to_term(query.param(name), given)
     return query
 
 
