@@ -6,7 +6,7 @@ the same cards give the same set of quads, and :func:`export` writes them in a s
 rebuild with no change gives byte-identical files.
 
 The dataset has one named graph per nomenclature edition (``graph/cigref-2010`` ...), one for the
-e-CF (``graph/ecf``: both versions and the proficiency levels), one for the vocabulary
+e-CF (``graph/ecf``: versions 2.0, 3.0 and 4.0 and the proficiency levels), one for the vocabulary
 (``graph/ontology``) and one describing the dataset and its sources (``graph/metadata``).
 """
 
@@ -140,6 +140,33 @@ SOURCES: dict[str, dict[str, str]] = {  # "lang": the language of title and righ
         "lang": "en",
         "sha256": "5809100b846278180c28ac8486e5f894452bd7b9a6d09ef94b374b4442918ac6",
     },
+    "ecf-4-competences": {
+        "file": "sources/ecf-4.0-competences.csv",
+        "title": "e-CF 4.0 (EN 16234-1:2019) competences: codes, areas, English names, "
+        "descriptions and admissible proficiency levels, transcribed from a public copy of the "
+        "standard's tables (to be checked against EN 16234-1:2019)",
+        "publisher": "CEN",
+        "rights": "e-CF (EN 16234-1) © CEN; used as reference data.",
+        "lang": "en",
+        "sha256": "a351dfff7cc15a3ab80e259ebc36dacb48b4182b8a92e6d59203991fcad9f446",
+    },
+    "ecf-4-levels": {
+        "file": "sources/ecf-4.0-levels.csv",
+        "title": "e-CF 4.0 (EN 16234-1:2019) level descriptors of each competence, in English",
+        "publisher": "CEN",
+        "rights": "e-CF (EN 16234-1) © CEN; used as reference data.",
+        "lang": "en",
+        "sha256": "91c4f8833c328ef22f7d3dc060e907a52f633c6fead078aab499291de84503b7",
+    },
+    "ecf-3-4-codes": {
+        "file": "sources/ecf-3.0-to-4.0-codes.csv",
+        "title": "e-CF 3.0 to e-CF 4.0 code concordance: same, renamed, renumbered, removed and "
+        "new competences",
+        "publisher": "CEN",
+        "rights": "Competence codes and names of the e-CF (EN 16234-1, CWA 16234) © CEN.",
+        "lang": "en",
+        "sha256": "f09723b24c9df7ebb3627e672f19ab664df6324dec9afddfb3b07d4474e82f73",
+    },
 }
 """Source documents, keyed by the key given to :func:`iris.source_document`."""
 
@@ -149,11 +176,11 @@ PROJECT = {
     "title_fr": "nomengraph : métiers du numérique et compétences e-CF",
     "title_en": "nomengraph: IT jobs and e-CF competences",
     "description_en": "Knowledge graph of the CIGREF 2010 and 2018 job nomenclatures, the SIC "
-    "interministerial job framework and the e-CF 2.0 and 3.0 competences, built from job cards "
-    "extracted from the source texts.",
+    "interministerial job framework and the e-CF 2.0, 3.0 and 4.0 competences, built from job "
+    "cards extracted from the source texts.",
     "description_fr": "Graphe de connaissances des nomenclatures de métiers CIGREF 2010 et 2018, "
-    "du référentiel interministériel SIC et des compétences e-CF 2.0 et 3.0, construit à partir "
-    "de fiches métier extraites des textes sources.",
+    "du référentiel interministériel SIC et des compétences e-CF 2.0, 3.0 et 4.0, construit à "
+    "partir de fiches métier extraites des textes sources.",
     "license": "https://www.apache.org/licenses/LICENSE-2.0",
 }
 
@@ -161,7 +188,7 @@ GRAPH_TITLES = {
     "cigref-2010": ("Nomenclature CIGREF 2010", "CIGREF 2010 nomenclature"),
     "cigref-2018": ("Nomenclature CIGREF 2018", "CIGREF 2018 nomenclature"),
     "sic": ("Référentiel des métiers SIC", "SIC job framework"),
-    "ecf": ("Référentiel e-CF 2.0 et 3.0", "e-CF 2.0 and 3.0"),
+    "ecf": ("Référentiel e-CF 2.0, 3.0 et 4.0", "e-CF 2.0, 3.0 and 4.0"),
     "ontology": ("Vocabulaire nomengraph", "nomengraph vocabulary"),
 }
 

@@ -63,6 +63,12 @@ SOURCES: tuple[Source, ...] = (
         (("ecf_reference", "ecf-3.0-reference.csv"),),
     ),
     Source("sic", "sic-referentiel-metiers.txt", "sic"),
+    Source(
+        "ecf-4.0",
+        "ecf-4.0-competences.csv",
+        "ecf4",
+        (("levels", "ecf-4.0-levels.csv"), ("codes", "ecf-3.0-to-4.0-codes.csv")),
+    ),
 )
 
 
