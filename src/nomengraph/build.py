@@ -74,7 +74,9 @@ def _linked_graphs(
     rome_dir: Path | None,
     say: Callable[[str], None],
 ) -> dict[str, Graph]:
-    """The mappings graph (from the SSSOM files) and, when given, the ESCO and ROME graphs."""
+    """The mappings graph (from the SSSOM files), when given the ESCO and ROME graphs, and the
+    labels of the linked concepts shipped in the package (:mod:`nomengraph.labels`)."""
+    from nomengraph.labels import LabelsError, labels_graph
     from nomengraph.link import MappingError, mappings_graph
     from nomengraph.vocabularies import VocabularyError, import_esco, import_rome
 
@@ -89,7 +91,10 @@ def _linked_graphs(
         if rome_dir is not None:
             graphs["rome"], report = import_rome(Path(rome_dir))
             say(f"import: ROME {report.version}: {len(graphs['rome']):,} triples")
-    except (MappingError, VocabularyError) as exc:
+        full = [graphs[name] for name in ("esco", "rome") if name in graphs]
+        graphs["labels"] = labels_graph(excluding=full)
+        say(f"labels: {len(graphs['labels']):,} triples naming the linked concepts")
+    except (MappingError, VocabularyError, LabelsError) as exc:
         raise BuildError(str(exc)) from None
     return graphs
 

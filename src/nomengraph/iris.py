@@ -189,3 +189,35 @@ def rome_scheme() -> str:
 def rome_domain(code: str) -> str:
     """A ROME grand domaine (``M``) or domaine professionnel (``M18``): ``id/rome/M18``."""
     return f"{ID}rome/{_check(_ROME_DOMAIN, code, 'ROME domain code')}"
+
+
+# External vocabularies: ISCO-08 and O*NET-SOC (the labels of linked concepts) ---------------
+# ISCO-08 groups keep ESCO's IRIs; O*NET-SOC codes have no IRI of their own, so they are minted
+# here from the official code, like the ROME fiches.
+
+ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
+"""The namespace of ESCO occupations (their IRIs are ESCO's, read from its exports)."""
+
+_ISCO = re.compile(r"^[0-9]{1,4}$")
+_ONET = re.compile(r"^[0-9]{2}-[0-9]{4}\.[0-9]{2}$")
+
+
+def isco_scheme() -> str:
+    """ISCO-08 as ESCO publishes it: ``http://data.europa.eu/esco/concept-scheme/isco``."""
+    return "http://data.europa.eu/esco/concept-scheme/isco"
+
+
+def isco_group(code: str) -> str:
+    """An ISCO-08 group (major to unit group) by its code, with ESCO's IRI:
+    ``http://data.europa.eu/esco/isco/C2512``."""
+    return f"http://data.europa.eu/esco/isco/C{_check(_ISCO, code, 'ISCO-08 code')}"
+
+
+def onet_scheme() -> str:
+    """The O*NET-SOC 2019 taxonomy as a concept scheme: ``id/onet``."""
+    return f"{ID}onet"
+
+
+def onet(code: str) -> str:
+    """An O*NET-SOC 2019 occupation by its code: ``id/onet/15-1252.00``."""
+    return f"{ID}onet/{_check(_ONET, code, 'O*NET-SOC code')}"
