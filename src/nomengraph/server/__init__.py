@@ -263,6 +263,9 @@ def create_app(settings: Settings | None = None, *, processes: int = 1, **overri
     i18n.init_app(app)
     app.register_blueprint(sparql.bp)
     sparql.install_app_handlers(app)
+    from nomengraph.server import search
+
+    app.register_blueprint(search.bp)
     if importlib.util.find_spec("nomengraph.server.pages") is not None:
         pages = importlib.import_module("nomengraph.server.pages")
         app.register_blueprint(pages.bp)
