@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import warnings
@@ -16,7 +15,7 @@ import yaml
 from nomengraph import resources
 from nomengraph.build import run_build
 from nomengraph.server import create_app
-from nomengraph.server.pages import read_examples, valid_rest
+from nomengraph.server.pages import valid_rest
 
 ROOT = Path(__file__).parents[1]
 CARDS = resources.CARDS
@@ -298,67 +297,6 @@ def test_labels_are_escaped(client):
     assert "&lt;script&gt;" in page and "<script>alert" not in page
 
 
-# Query page ---------------------------------------------------------------------------------
-
-
-def test_query_page_lists_the_examples(client):
-    page = html(client.get("/query"))
-    assert 'href="/query?example=jobs"' in page and 'href="/query?example=anything"' in page
-    assert "The jobs of each edition, with &lt;b&gt;their&lt;/b&gt; title." in page
-    assert "<textarea" in page and 'action="/query"' in page
-    assert "/static/query.js" in page
-    page = html(client.get("/query?example=jobs"))
-    assert "SELECT ?job ?title WHERE" in page.split('id="query"')[1].split("</textarea>")[0]
-
-
-def test_read_examples_handles_missing_and_empty_folders(tmp_path):
-    assert read_examples(None) == []
-    assert read_examples(tmp_path / "nowhere") == []
-    assert read_examples(tmp_path) == []
-    (tmp_path / "a.rq").write_text(EXAMPLE_A, encoding="utf-8")
-    (tmp_path / "b.rq").write_bytes(b"\xff\xfe not utf-8")
-    [example] = read_examples(tmp_path)
-    assert example.name == "a" and example.summary.startswith("The jobs of each edition")
-    assert example.params == ["edition"]
-
-
-def test_query_page_without_examples(app, tmp_path):
-    old = app.config["NOMENGRAPH_QUERIES"]
-    app.config["NOMENGRAPH_QUERIES"] = str(tmp_path / "missing")
-    try:
-        page = html(app.test_client().get("/query"))
-    finally:
-        app.config["NOMENGRAPH_QUERIES"] = old
-    assert "No example queries" in page
-
-
-def test_query_page_renders_a_result_without_javascript(client):
-    r = client.get("/query?query=" + quote(EXAMPLE_A))
-    assert r.status_code == 200
-    page = html(r)
-    table = page[page.index('class="data results-table"') :]
-    assert "<th>job</th>" in table and "<th>title</th>" in table
-    assert 'href="/id/cigref-2018/job/2.6"' in table  # IRIs of the graph link to local pages
-    assert "Product Owner" in table
-    assert "5 rows" in page
-
-
-def test_query_page_ask_and_construct(client):
-    page = html(client.get("/query?query=" + quote(EXAMPLE_B)))
-    assert "ASK: <strong>true</strong>" in page
-    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
-    page = html(client.get("/query?query=" + quote(construct)))
-    assert '<pre class="rdf">' in page
-
-
-def test_query_page_shows_errors_readably(client):
-    r = client.get("/query?query=" + quote("SELECT ?x WHERE { ?x ?y"))
-    assert r.status_code == 400
-    page = html(r)
-    assert "The query failed" in page
-    assert "SELECT ?x WHERE { ?x ?y</textarea>" in page  # the query is kept in the editor
-
-
 def test_static_files_are_served(client):
     for name, media in (("style.css", "text/css"), ("query.js", "text/javascript")):
         r = client.get(f"/static/{name}")
@@ -392,15 +330,3 @@ def test_rendered_pages_link_only_to_this_server(client, path):
     for match in re.finditer(r"""(?:src|href|action)\s*=\s*["']([^"']*)["']""", page):
         target = match.group(1)
         assert target.startswith(("/", "#", "?")) and not target.startswith("//"), target
-
-
-def test_sparql_json_is_what_the_script_expects(client):
-    """The query page's script posts the query as a form and reads SPARQL JSON."""
-    r = client.post(
-        "/sparql",
-        data={"query": "SELECT ?s WHERE { ?s a <https://w3id.org/nomengraph/def/Job> } LIMIT 1"},
-        headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"},
-    )
-    assert r.status_code == 200
-    data = json.loads(r.data)
-    assert data["head"]["vars"] == ["s"] and len(data["results"]["bindings"]) == 1

@@ -33,6 +33,6 @@ bp = flask.Blueprint(
 # The page modules register their routes on ``bp`` when imported.
 from nomengraph.server.pages import entity, home, query  # noqa: E402
 from nomengraph.server.pages.store import valid_rest  # noqa: E402
-from nomengraph.server.pages.query import read_examples  # noqa: E402
+from nomengraph.server.pages.query import read_library  # noqa: E402
 
-__all__ = ["bp", "entity", "home", "query", "read_examples", "valid_rest"]
+__all__ = ["bp", "entity", "home", "query", "read_library", "valid_rest"]
