@@ -7,9 +7,9 @@ typed letter by letter (the last word of a query may be the start of a word) and
 typos (words are compared with rapidfuzz's normalised Indel similarity).
 
 Ranking, best first: a code or key typed in full (``B.1``, ``2.6``, ``cigref-2018/2.6``, an IRI);
-a name equal to the query; a name starting with the query (or a code starting with it); a name
-holding every word of the query (whole or as a prefix); every word found, some with a typo; some
-words found. Small words (``de``, ``d'``, ``the``...) are left out of these comparisons, so
+a name equal to the query (or but for a plural or feminine ending); a name starting with the
+query (or a code starting with it); a name holding every word of the query (whole or as a
+prefix); every word found, some with a typo; some words found. Small words (``de``, ``d'``, ``the``...) are left out of these comparisons, so
 "architecte entreprise" is "Architecte d'entreprise". Within one tier, answers are ordered by
 how well the words match, then jobs before competences before mapped concepts, preferred
 labels before other names, by how much of the name the query covers (shorter names first),
@@ -47,6 +47,7 @@ STOPWORDS = frozenset(
     "of the and in for to on an at by with".split()
 )
 MAX_QUERY = 200  # characters
+NEAR = 0.98  # the score of a word that the query's word lacks one letter of
 
 # Tiers of a match, best first.
 TIER_KEY = 5  # a code, key or IRI typed in full
@@ -300,8 +301,9 @@ class SearchIndex:
 
     def _word_scores(self, query: str, last: bool) -> dict[str, float]:
         """How well each word of the index matches one word of the query (0 to 1): 1 the
-        same word, 0.9 a word it starts, up to 0.8 a word with a typo, up to 0.7 (last word
-        of the query only) the start of a word with a typo."""
+        same word, 0.98 the word with one more letter (``base``: ``bases``), 0.9 a word it
+        starts, up to 0.8 a word with a typo, up to 0.7 (last word of the query only) the start
+        of a word with a typo."""
         scores: dict[str, float] = {}
         vocabulary = self._vocabulary
         if query in self._postings:
@@ -309,8 +311,9 @@ class SearchIndex:
         for word in vocabulary[bisect_left(vocabulary, query) :]:
             if not word.startswith(query):
                 break
-            if word != query:
-                scores[word] = 0.9
+            if word != query:  # a plural or feminine ending counts almost as the word
+                near = len(query) >= 3 and len(word) - len(query) <= 1
+                scores[word] = NEAR if near else 0.9
         if len(query) < 4 or query.isdigit():
             return scores
         cutoff = 80 if len(query) < 7 else 75
@@ -388,11 +391,17 @@ class SearchIndex:
                 # the share of the name's letters the query's words account for
                 letters = sum(min(len(core_tokens[q]), len(name.tokens[t])) for q, t in pairs)
                 coverage = letters / max(1, sum(len(t) for t in name.tokens))
+                whole = len(matched) == len(found)
+                in_order = whole and sorted(pairs) == [(i, i) for i in range(len(found))]
                 if name.flat == flat or name.core == core:
                     tier = TIER_EXACT
+                elif in_order and len(found) == len(name.tokens) and min(found) >= NEAR:
+                    tier = TIER_EXACT  # the same words but for an ending
                 elif name.flat.startswith(flat) or name.core.startswith(core):
                     tier = TIER_PREFIX
-                elif len(matched) == len(found):
+                elif in_order and min(found) >= 0.9:
+                    tier = TIER_PREFIX  # the name's first words, but for an ending
+                elif whole:
                     tier = TIER_WORDS if min(found) >= 0.85 else TIER_FUZZY
                 elif len(matched) * 2 >= len(found) and any(
                     s >= 0.85 and len(t) >= 3 for s, t in zip(found, core_tokens, strict=True)
