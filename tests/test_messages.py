@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from rdflib.namespace import RDF, SH
 
-from nomengraph.validate import check_dataset, load_shapes, readable, validate_graph
+from nomengraph import iris
+from nomengraph.messages import Namer, named_shape, templates
+from nomengraph.validate import check_dataset, load_shapes, validate_graph
 from test_editions import FAULTS, reference  # noqa: F401 - the module's fixture
 
 SHAPES = Path(__file__).parent / "fixtures" / "shapes"
@@ -19,14 +23,78 @@ def _run(path: Path, lang: str):
     return validate_graph(graph, shapes=load_shapes(), lang=lang)
 
 
+# What a message a person reads never shows: an IRI, a prefixed name (id:ecf/2.0, ng:family,
+# xsd:integer), or a piece of regular expression.
+IRI = re.compile(r"[a-z]+://|urn:")
+PREFIXED = re.compile(r"(?<![\w/.])[a-z][a-z0-9-]*:[A-Za-z0-9_]")
+REGEX = re.compile(r"[\^$\\]|\[[^\]]*-[^\]]*\]|\(\?|\.[*+]|\{\d+,?\d*\}")
+
+
+def _unreadable(text: str) -> list[str]:
+    return [what.pattern for what in (IRI, PREFIXED, REGEX) if what.search(text)]
+
+
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_messages_name_no_iri_and_stay_in_one_language(path: Path) -> None:
-    en = [r.message for r in _run(path, "en").results]
-    fr = [r.message for r in _run(path, "fr").results]
-    assert en and fr
-    assert not any("https://" in m for m in en + fr), en + fr
-    assert en == [r.message for r in _run(path, "en").results]  # the same on every run
-    assert en != fr
+def test_messages_name_things_as_a_person_knows_them(path: Path) -> None:
+    """Every result of every invalid fixture, in English and in French: the message, the
+    entity and the field (the table's columns when no card file holds the result) show no IRI,
+    no prefixed name and no regular expression; one language per run, the same on every run."""
+    en, fr = _run(path, "en"), _run(path, "fr")
+    assert en.results and len(en.results) == len(fr.results)
+    for report in (en, fr):
+        for r in report.results:
+            for text in (r.message, r.subject, r.field):
+                assert not _unreadable(text), (text, _unreadable(text))
+        table = report.to_table() + report.to_text()
+        assert not _unreadable(table.replace("-+-", "")), table
+    assert [r.message for r in en.results] == [r.message for r in _run(path, "en").results]
+    for r_en, r_fr in zip(en.results, fr.results, strict=True):
+        assert (r_en.focus, r_en.shape) == (r_fr.focus, r_fr.shape)
+        assert r_en.message != r_fr.message  # each said in its own language
+
+
+def test_the_checks_of_unreadable_text_catch_what_they_should() -> None:
+    for text in (
+        "https://w3id.org/nomengraph/id/acme/job/1.2",
+        "the framework id:ecf/2.0",
+        "a ng:family",
+        "an xsd:integer",
+        "^[0-9]+$",
+        "matches [A-E]",
+        "a{1,2}",
+    ):
+        assert _unreadable(text), text
+    for text in (
+        "B.1 at level 4: e-CF 3.0 defines B.1 at levels 1–3",
+        "B.1 au niveau 4 : l'e-CF 3.0 définit B.1 aux niveaux 1–3",
+        "acme/1.2 Analyste de données, deliverable 2",
+        "Job IRI does not have the shape id/<edition>/job/<number>.",
+    ):
+        assert not _unreadable(text), text
+
+
+def test_every_shape_says_its_results_in_english_and_in_french() -> None:
+    """Every part of a shape that can report a result (node shape, property shape, SPARQL
+    constraint) has a message in each language, its own or the shape's it hangs from."""
+    shapes = load_shapes()
+    parts = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
+        shapes.subjects(RDF.type, SH.PropertyShape)
+    )
+    parts |= set(shapes.objects(None, SH.property))
+    not_constraints = {
+        SH[name]
+        for name in (
+            "targetClass targetNode targetSubjectsOf targetObjectsOf name description severity "
+            "message property path order group deactivated"
+        ).split()
+    }
+    for part in parts:
+        if not {p for p in shapes.predicates(part) if p.startswith(SH)} - not_constraints:
+            continue  # no constraint of its own (only property shapes): it reports nothing
+        constraints = list(shapes.objects(part, SH.sparql)) or [None]
+        for constraint in constraints:
+            forms = templates(shapes, constraint, part, named_shape(shapes, part))
+            assert {"en", "fr"} <= {f.language for f in forms}, (part, constraint)
 
 
 def test_requirement_messages_say_codes_versions_and_levels(reference: Path) -> None:  # noqa: F811
@@ -59,20 +127,30 @@ def test_an_unknown_language_is_refused() -> None:
         validate_graph(Graph(), lang="de")
 
 
-def test_readable_values() -> None:
-    assert readable("https://w3id.org/nomengraph/id/ecf/3.0/competence/B.1") == "B.1"
-    assert readable("https://w3id.org/nomengraph/id/ecf/level/e-4") == "4"
-    assert readable("https://w3id.org/nomengraph/id/acme/job/1.2") == "acme/1.2"
-    assert readable("https://w3id.org/nomengraph/def/family") == "ng:family"
-
-
-def test_every_message_is_in_english_and_french() -> None:
-    from rdflib.namespace import SH
-
-    shapes = load_shapes()
-    for part in set(shapes.subjects(SH.message, None)):
-        langs = {m.language for m in shapes.objects(part, SH.message)}
-        assert {"en", "fr"} <= langs, [str(m) for m in shapes.objects(part, SH.message)]
+def test_terms_are_named_as_a_person_knows_them() -> None:
+    job = iris.job("acme", "1.2")
+    en = Namer("en", titles={job: "Analyste de données"})
+    fr = Namer("fr", titles={job: "Analyste de données"})
+    assert en(iris.competence("3.0", "B.1")) == "B.1"
+    assert en(iris.proficiency_level(4)) == "e-4"
+    assert en(job) == "acme/1.2 Analyste de données"
+    assert en(iris.job("acme", "9")) == "acme/9"
+    assert en(iris.deliverable("acme", "1.2", 2)) == "acme/1.2 Analyste de données, deliverable 2"
+    assert fr(iris.deliverable("acme", "1.2", 2)) == "acme/1.2 Analyste de données, livrable 2"
+    assert en(iris.requirement("acme", "1.2", "B.1")) == (
+        "acme/1.2 Analyste de données, requirement B.1"
+    )
+    assert en(iris.family("cigref-2010", "1")) == "family 1 of cigref-2010"
+    assert fr(iris.family("cigref-2010", "1")) == "famille 1 de cigref-2010"
+    assert en(iris.framework("2.0")) == "e-CF 2.0"
+    assert fr(iris.area("3.0", "B")) == "domaine B de l'e-CF 3.0"
+    assert en(iris.edition("acme")) == "acme"
+    assert en(iris.matrix_row("cigref-2010", "1.1")) == "cigref-2010/1.1 in the matrix"
+    labels = {iris.DEF + "family": {"en": "family", "fr": "famille"}}
+    assert Namer("fr", labels=labels)(iris.DEF + "family") == "famille"
+    assert en("http://www.w3.org/2004/02/skos/core#prefLabel") == "prefLabel"
+    with pytest.raises(ValueError, match="unknown language"):
+        Namer("de")
 
 
 def test_validate_lang_fr(reference: Path, capsys, monkeypatch) -> None:  # noqa: F811

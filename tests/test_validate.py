@@ -92,7 +92,21 @@ def test_report_severities_turtle_and_table() -> None:
     assert len(list(back.subjects(None, SH.ValidationResult))) == 2
     table = report.to_table()
     assert table.splitlines()[0].split(" | ")[0].strip() == "severity"
-    assert "id:cigref-2010/job/9.1/competence/B.1" in table
+    rows = [[cell.strip() for cell in line.split(" | ")] for line in table.splitlines()[2:4]]
+    assert rows == [  # no card file holds them: the entity and the field, named
+        [
+            "Violation",
+            "cigref-2010/9.1 Développeur, requirement B.1",
+            "maximum level",
+            "A requirement has exactly one highest level, among e-1 to e-5.",
+        ],
+        [
+            "Warning",
+            "cigref-2010/9.1 Développeur, requirement B.1",
+            "",
+            "B.1 at level 6: e-CF 2.0 defines B.1 at levels 1–3 (level printed by the source)",
+        ],
+    ]
     assert "does not conform" in table
 
 

@@ -28,11 +28,22 @@ import pyoxigraph as ox
 import yaml
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from nomengraph import iris, resources
 from nomengraph.exitcodes import EXIT_ERROR, EXIT_NONCONFORMING, EXIT_OK
+from nomengraph.messages import (
+    COMPETENCE,
+    JOB,
+    LANGUAGES,
+    LEVEL,
+    MATRIX,
+    Namer,
+    message,
+    named_shape,
+    vocabulary_labels,
+)
 
 SHAPES_DIR = resources.SHAPES
 """The SHACL shapes (package data, next to the vocabulary)."""
@@ -40,33 +51,6 @@ SHAPES_DIR = resources.SHAPES
 ONTOLOGY_FILE = resources.ONTOLOGY_FILE
 
 SEVERITIES = ("Violation", "Warning", "Info")
-
-_PREFIXES = {
-    "ng-shapes": iris.SHAPES,
-    "ng": iris.DEF,
-    "id": iris.ID,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": str(SH),
-}
-
-
-def compact(term: Node | str | None) -> str:
-    """A short form of a term: ``ng:family``, ``id:cigref-2010/job/1.1``, a literal's text."""
-    if term is None:
-        return ""
-    if isinstance(term, Literal):
-        return str(term)
-    text = str(term)
-    for prefix, ns in _PREFIXES.items():
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns) :]}"
-    return text
-
 
 # Shapes --------------------------------------------------------------------------------------
 
@@ -131,6 +115,16 @@ class Result:
     shape: str  # IRI of the named source shape
     component: str  # IRI of the constraint component (sh:MinCountConstraintComponent...)
     location: Location | None = None
+    subject: str = ""  # the focus node as a person knows it (when no card file holds it)
+    field: str = ""  # the result path as a person knows it
+
+    def where(self) -> tuple[str, str]:
+        """The card file and line, and the field, that the result points to; the entity and
+        its property, named, when no file holds it."""
+        if self.location is None:
+            return self.subject, self.field
+        loc = self.location
+        return (f"{_shown(loc.file)}:{loc.line}" if loc.line else _shown(loc.file)), loc.field
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -184,12 +178,7 @@ class Report:
             field = f" [{p.field}]" if p.field else ""
             lines.append(f"{where}:{field} {p.message}")
         for r in self.results:
-            if r.location is not None:
-                loc = r.location
-                where = f"{_shown(loc.file)}:{loc.line}" if loc.line else _shown(loc.file)
-                fld = loc.field
-            else:
-                where, fld = compact(URIRef(r.focus)), compact(URIRef(r.path)) if r.path else ""
+            where, fld = r.where()
             field = f" [{fld}]" if fld else ""
             lines.append(f"{where}:{field} {r.severity.lower()}: {r.message}")
         return "\n".join([*lines, self.to_table().splitlines()[-1]]) + "\n"
@@ -201,13 +190,7 @@ class Report:
             where = f"{_shown(p.file)}:{p.line}" if p.line else _shown(p.file)
             rows.append(("Error", where, p.field, p.message))
         for r in self.results:
-            if r.location is not None:
-                loc = r.location
-                where = f"{_shown(loc.file)}:{loc.line}" if loc.line else _shown(loc.file)
-                fld = loc.field
-            else:
-                where, fld = compact(URIRef(r.focus)), compact(URIRef(r.path)) if r.path else ""
-            rows.append((r.severity, where, fld, r.message))
+            rows.append((r.severity, *r.where(), r.message))
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         lines = []
         for i, row in enumerate(rows):
@@ -225,95 +208,6 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
-LANGUAGES = ("en", "fr")
-"""The languages of the messages (the shapes carry both); English by default."""
-
-_VAR = re.compile(r"\{[?$](\w+)\}")
-_LEVEL_IRI = re.compile("^" + re.escape(iris.ID) + r"ecf/level/e-(?P<n>[1-5])$")
-
-
-def _template_regex(template: str) -> re.Pattern[str]:
-    """A regular expression matching the messages an engine makes from ``template``, capturing
-    each ``{?var}`` by name."""
-    out, pos, seen = "", 0, set()
-    for m in _VAR.finditer(template):
-        out += re.escape(template[pos : m.start()])
-        name = m.group(1)
-        out += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
-        seen.add(name)
-        pos = m.end()
-    return re.compile("^" + out + re.escape(template[pos:]) + "$", re.S)
-
-
-def readable(value: str) -> str:
-    """A value as a person reads it: an e-CF competence as its code (``B.1``), a level as its
-    number (``4``), a job as ``<edition>/<number>``, another term in its short form."""
-    m = _COMPETENCE.match(value)
-    if m and not m.group("rest"):
-        return m.group("code")
-    m = _LEVEL_IRI.match(value)
-    if m:
-        return m.group("n")
-    m = _JOB.match(value)
-    if m and not m.group("rest"):
-        return f"{m.group('edition')}/{m.group('number')}"
-    return compact(URIRef(value)) if value.startswith(("http://", "https://")) else value
-
-
-def _levels_text(levels: Sequence[int]) -> str:
-    """``1–3`` for consecutive levels, ``1, 3`` otherwise."""
-    levels = sorted(levels)
-    if len(levels) > 1 and levels == list(range(levels[0], levels[-1] + 1)):
-        return f"{levels[0]}–{levels[-1]}"
-    return ", ".join(map(str, levels))
-
-
-_REQUIREMENT_MESSAGES: dict[str, dict[str, str]] = {
-    "RequirementFrameworkShape": {
-        "en": "{code} of e-CF {version} is not in the e-CF framework of the job's edition "
-        "(or the edition names no framework)",
-        "fr": "{code} de l'e-CF {version} n'appartient pas au cadre e-CF de l'édition du métier "
-        "(ou l'édition n'en désigne pas)",
-    },
-    "RequirementUnknownCompetenceShape": {
-        "en": "{code} is not an e-CF {version} competence (code printed by the source)",
-        "fr": "{code} n'est pas une compétence de l'e-CF {version} (code imprimé par la source)",
-    },
-    "OwnRequirementUnknownCompetenceShape": {
-        "en": "{code} is not an e-CF {version} competence",
-        "fr": "{code} n'est pas une compétence de l'e-CF {version}",
-    },
-    "RequirementAdmissibleLevelShape": {
-        "en": "{code} at level {level}: e-CF {version} defines {code} at levels {levels} "
-        "(level printed by the source)",
-        "fr": "{code} au niveau {level} : l'e-CF {version} définit {code} aux niveaux {levels} "
-        "(niveau imprimé par la source)",
-    },
-    "OwnRequirementAdmissibleLevelShape": {
-        "en": "{code} at level {level}: e-CF {version} defines {code} at levels {levels}",
-        "fr": "{code} au niveau {level} : l'e-CF {version} définit {code} aux niveaux {levels}",
-    },
-}
-"""Messages of the requirement shapes, said with codes, versions and levels."""
-
-
-def _requirement_message(
-    shape: str, values: dict[str, str], lang: str, admissible: dict[str, list[int]]
-) -> str | None:
-    templates = _REQUIREMENT_MESSAGES.get(shape.rsplit("/", 1)[-1])
-    competence = values.get("competence") or values.get("value") or ""
-    m = _COMPETENCE.match(competence)
-    if templates is None or not m:
-        return None
-    level = _LEVEL_IRI.match(values.get("value", ""))
-    return templates[lang].format(
-        code=m.group("code"),
-        version=m.group("version"),
-        level=level.group("n") if level else "",
-        levels=_levels_text(admissible.get(competence, [])),
-    )
-
-
 def _shown(file: str) -> str:
     """A file as the table shows it: relative to the current folder when it lies under it."""
     try:
@@ -322,87 +216,25 @@ def _shown(file: str) -> str:
         return file
 
 
-def _message(
-    results: Graph,
-    node: Node,
-    shapes: Graph,
-    lang: str = "en",
-    admissible: dict[str, list[int]] | None = None,
-) -> str:
-    """The result's message in ``lang``. An engine fills the ``{?var}`` of every sh:message of
-    the constraint and may drop their language tags: each message is matched with the templates
-    of the shapes graph to read the variables back, and the template in ``lang`` is filled with
-    them, each value said as a person reads it (codes and levels, not IRIs)."""
-    messages = list(results.objects(node, SH.resultMessage))
-    constraint = results.value(node, SH.sourceConstraint)
-    shape = results.value(node, SH.sourceShape)
-    templates = [
-        t
-        for part in (constraint, shape)
-        if part is not None
-        for t in shapes.objects(part, SH.message)
-        if isinstance(t, Literal)
-    ]
-    values: dict[str, str] = {}
-    for m in messages:
-        for t in templates:
-            found = _template_regex(str(t)).match(str(m))
-            if found:
-                values = found.groupdict()
-                break
-        if values:
-            break
-    focus = results.value(node, SH.focusNode)
-    value = results.value(node, SH.value)
-    values.setdefault("this", str(focus) if focus is not None else "")
-    if value is not None:
-        values.setdefault("value", str(value))
-    special = _requirement_message(str(_named_shape(shapes, shape)), values, lang, admissible or {})
-    if special is not None:
-        return special
-    for t in templates:
-        if t.language == lang:
-            return _VAR.sub(lambda v: readable(values.get(v.group(1), v.group(0))), str(t))
-    for wanted in (lang, None, "en", "fr"):
-        for m in messages:
-            if isinstance(m, Literal) and m.language == wanted:
-                return str(m)
-    return str(messages[0]) if messages else ""
-
-
-def _named_shape(shapes: Graph, shape: Node) -> Node:
-    """A blank property shape reports as the named shape it hangs from."""
-    seen = set()
-    while isinstance(shape, BNode) and shape not in seen:
-        seen.add(shape)
-        parent = next(shapes.subjects(SH.property, shape), None)
-        if parent is None:
-            break
-        shape = parent
-    return shape
-
-
-def _results(
-    report_graph: Graph,
-    shapes: Graph,
-    lang: str = "en",
-    admissible: dict[str, list[int]] | None = None,
-) -> list[Result]:
+def _results(report_graph: Graph, shapes: Graph, namer: Namer) -> list[Result]:
     out = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         severity = report_graph.value(node, SH.resultSeverity)
+        focus = report_graph.value(node, SH.focusNode)
         path = report_graph.value(node, SH.resultPath)
         value = report_graph.value(node, SH.value)
-        shape = _named_shape(shapes, report_graph.value(node, SH.sourceShape))
+        shape = named_shape(shapes, report_graph.value(node, SH.sourceShape))
         out.append(
             Result(
                 severity=str(severity).rsplit("#", 1)[-1],
-                focus=str(report_graph.value(node, SH.focusNode)),
+                focus=str(focus),
                 path=str(path) if isinstance(path, URIRef) else None,
                 value=str(value) if value is not None else None,
-                message=_message(report_graph, node, shapes, lang, admissible),
+                message=message(report_graph, node, shapes, namer),
                 shape=str(shape),
                 component=str(report_graph.value(node, SH.sourceConstraintComponent)),
+                subject=namer(focus),
+                field=namer(path) if isinstance(path, URIRef) else "",
             )
         )
     return sorted(out, key=Result.sort_key)
@@ -529,9 +361,25 @@ def validate_graph(
     seconds = time.perf_counter() - start
     if not isinstance(report_graph, Graph):  # the engine's ValidationFailure: a broken shape
         raise ValueError(f"SHACL validation failed: {report_graph}")
-    return Report(
-        _results(report_graph, shapes, lang, _admissible_levels(store)), report_graph, seconds
+    namer = Namer(lang, _job_titles(store), _labels(ont), _admissible_levels(store))
+    return Report(_results(report_graph, shapes, namer), report_graph, seconds)
+
+
+def _labels(ontology: Graph | None) -> dict[str, dict[str, str]]:
+    """The vocabulary's labels (from the package's vocabulary when validation ran without)."""
+    return vocabulary_labels(ontology if ontology is not None else load_ontology())
+
+
+def _job_titles(store: ox.Store) -> dict[str, str]:
+    """The title of each job of the data (its French label, or any other)."""
+    found: dict[str, str] = {}
+    query = (
+        f"SELECT ?j ?t WHERE {{ ?j a <{iris.DEF}Job> ; <{SKOS.prefLabel}> ?t }} "
+        "ORDER BY DESC(LANG(?t) = 'fr') ?t"
     )
+    for row in store.query(query):
+        found.setdefault(row["j"].value, row["t"].value)
+    return found
 
 
 def _admissible_levels(store: ox.Store) -> dict[str, list[int]]:
@@ -539,30 +387,17 @@ def _admissible_levels(store: ox.Store) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     query = "SELECT ?c ?l WHERE { ?c <" + iris.DEF + "admissibleLevel> ?l }"
     for row in store.query(query):
-        m = _LEVEL_IRI.match(row["l"].value)
-        if m:
+        m = LEVEL.match(row["l"].value)
+        if m and m.group("n").isdigit():
             found.setdefault(row["c"].value, []).append(int(m.group("n")))
     return found
 
 
 # Tracing results back to the cards ----------------------------------------------------------
 
-_JOB = re.compile(
-    "^" + re.escape(iris.ID) + r"(?P<edition>[a-z0-9-]+)/job/(?P<number>[0-9]+(?:\.[0-9]+)*)"
-    r"(?P<rest>/.*)?$"
-)
-_MATRIX = re.compile(
-    "^" + re.escape(iris.ID) + r"(?P<edition>[a-z0-9-]+)/matrix/(?P<number>[0-9]+(?:\.[0-9]+)*)"
-    r"(?:/(?P<code>[A-E]\.[0-9]{1,2}))?$"
-)
-_COMPETENCE = re.compile(
-    "^" + re.escape(iris.ID) + r"ecf/(?P<version>[0-9]+\.[0-9]+)/competence/"
-    r"(?P<code>[A-E]\.[0-9]{1,2})(?P<rest>/.*)?$"
-)
 _CODE_TAIL = re.compile(r"/competence/(?P<code>[A-E]\.[0-9]{1,2})$")
 
-_NG, _SKOS, _DCT = iris.DEF, _PREFIXES["skos"], _PREFIXES["dcterms"]
-_RDFS, _PROV = _PREFIXES["rdfs"], _PREFIXES["prov"]
+_NG, _SKOS, _DCT, _RDFS, _PROV = iris.DEF, str(SKOS), str(DCTERMS), str(RDFS), str(PROV)
 
 _JOB_FIELDS: dict[str, list[Any]] = {
     _SKOS + "prefLabel": ["title"],
@@ -654,13 +489,13 @@ class CardIndex:
     def locate(self, result: Result) -> Location | None:
         """The file, line and field a result points to, or None when no file holds it."""
         focus = result.focus
-        m = _JOB.match(focus)
+        m = JOB.match(focus)
         if m:
             return self._locate_job(m, result)
-        m = _MATRIX.match(focus)
+        m = MATRIX.match(focus)
         if m:
             return self._locate_matrix(m)
-        m = _COMPETENCE.match(focus)
+        m = COMPETENCE.match(focus)
         if m and m.group("version") in self.ecf:
             entry = self.ecf[m.group("version")]
             path: list[Any] = ["competences"]
