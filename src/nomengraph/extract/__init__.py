@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nomengraph import resources
-from nomengraph.cards import (
+from .. import resources
+from ..cards import (
     CARD_SCHEMA,
     ECF_SCHEMA,
     MATRIX_SCHEMA,
@@ -28,8 +28,9 @@ from nomengraph.cards import (
     dump_yaml,
     schema_problems,
 )
-from nomengraph.extract.base import ExtractResult, SourceFormatError
-from nomengraph.extract.corrections import apply_corrections, load_corrections
+from . import cigref2010, cigref2018, sic
+from .base import ExtractResult, SourceFormatError
+from .corrections import apply_corrections, load_corrections
 
 __all__ = [
     "SOURCES",
@@ -46,29 +47,25 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Source:
-    """One input text and the parser that reads it."""
+    """One input text and the parser that reads it. Every parser has the same shape: a pure
+    ``extract(text, **extras) -> ExtractResult`` over the texts this module reads for it (the
+    source, and the ``extras`` read beside it), never a path."""
 
     edition: str
     filename: str
-    parser: str  # module name under nomengraph.extract
+    parser: Callable[..., ExtractResult]
     extras: tuple[tuple[str, str], ...] = ()  # (keyword argument, file name) read beside it
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("cigref-2010", "cigref-2010-nomenclature.txt", "cigref2010"),
+    Source("cigref-2010", "cigref-2010-nomenclature.txt", cigref2010.extract),
     Source(
         "cigref-2018",
         "cigref-2018-nomenclature.txt",
-        "cigref2018",
+        cigref2018.extract,
         (("ecf_reference", "ecf-3.0-reference.csv"),),
     ),
-    Source("sic", "sic-referentiel-metiers.txt", "sic"),
-    Source(
-        "ecf-4.0",
-        "ecf-4.0-competences.csv",
-        "ecf4",
-        (("levels", "ecf-4.0-levels.csv"), ("codes", "ecf-3.0-to-4.0-codes.csv")),
-    ),
+    Source("sic", "sic-referentiel-metiers.txt", sic.extract),
 )
 
 
@@ -118,11 +115,6 @@ def _schema_for(relpath: str) -> str:
     return {"ecf": ECF_SCHEMA, "matrix": MATRIX_SCHEMA}.get(top, CARD_SCHEMA)
 
 
-def _parser(name: str) -> Callable[..., ExtractResult]:
-    module = __import__(f"nomengraph.extract.{name}", fromlist=["extract"])
-    return module.extract
-
-
 def _read_source(path: Path) -> str:
     try:
         raw = path.read_bytes()
@@ -154,7 +146,7 @@ def extract_all(
         text = _read_source(path)
         extras = {kw: _read_source(sources_dir / name) for kw, name in src.extras}
         try:
-            result = _parser(src.parser)(text, **extras)
+            result = src.parser(text, **extras)
         except SourceFormatError as exc:
             raise ExtractError(str(exc)) from None
         for card in result.cards:

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from nomengraph.cards import CardError, CardProblem, parse_yaml
+from ..cards import CardError, CardProblem, parse_yaml
 
 _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]")
 _KEYS = ("code", "id", "number", "level")
