@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from nomengraph import iris, resources
+from nomengraph import iris, prefixes, resources
 
 QUERIES = resources.QUERIES
 """The query library shipped in the package (``--queries DIR`` reads another folder)."""
@@ -66,12 +66,6 @@ _INTEGER_TYPES = {
 }
 _FLOAT_TYPES = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
 
-# Prefixes used to shorten IRIs in the ``table`` format only (csv and json give full IRIs).
-TABLE_PREFIXES = {
-    "id:": iris.ID,
-    "ng:": iris.DEF,
-    "skos:": "http://www.w3.org/2004/02/skos/core#",
-}
 
 
 class QueryError(Exception):
@@ -332,8 +326,7 @@ def bind(
 
 # Values that must name something in the store -------------------------------------------------
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_PREFIXES = f"PREFIX ng: <{iris.DEF}>\nPREFIX skos: <{_SKOS}>\n"
+_PREFIXES = prefixes.sparql_prologue(("ng", "skos"))
 
 # parameter type -> (what it names, ASK pattern about $term, SELECT of every (?key, ?label))
 _NAMED: dict[str, tuple[str, str, str]] = {
@@ -464,15 +457,35 @@ def bound_text(query: NamedQuery, params: dict[str, str] | None = None) -> str:
     change the shape of the query) is the first element of the outermost ``WHERE`` group: the
     group's patterns, ``FILTER``s, ``OPTIONAL``s and ``EXISTS`` see the values, as they see the
     substitutions on the embedded store. Without parameters the text is unchanged."""
-    text, substitutions = bind(query, params)
-    if not substitutions:
-        return text
-    names = " ".join(str(v) for v in substitutions)
-    terms = " ".join(str(t) for t in substitutions.values())
+    return bound_rows(query, [params or {}])
+
+
+def bound_rows(query: NamedQuery, rows: list[dict[str, str]]) -> str:
+    """The query text with a ``VALUES`` block of several rows (each row checked and turned into
+    terms as :func:`bind` does; every row must give values to the same parameters): the query
+    answers for each row, as if run once per row. No rows, or rows binding nothing: the text
+    unchanged (no rows at all: a block with no row, so the query answers nothing)."""
+    bound = [bind(query, row)[1] for row in rows]
+    if not bound:
+        if not query.params:
+            return query.text
+        return _with_values(query, " ".join(f"?{p.name}" for p in query.params), [])
+    variables = list(bound[0])
+    if not variables:
+        return query.text
+    if any(list(b) != variables for b in bound):
+        raise ParamError(f"query {query.name!r}: every row must bind the same parameters")
+    names = " ".join(str(v) for v in variables)
+    values = ["(" + " ".join(str(b[v]) for v in variables) + ")" for b in bound]
+    return _with_values(query, names, values)
+
+
+def _with_values(query: NamedQuery, names: str, values: list[str]) -> str:
+    text = query.text
     at = _where_group(text)
     if at is None:
         raise QueryError(f"{query.path}: no WHERE {{ … }} group to bind the parameters in")
-    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+    return f"{text[:at]}\n  VALUES ({names}) {{ {' '.join(values)} }}{text[at:]}"
 
 
 def _where_group(text: str) -> int | None:
@@ -563,15 +576,14 @@ def _text(value: object, compact: bool = False) -> str:
         return f"{value:.3f}".rstrip("0").rstrip(".") if compact else repr(value)
     text = str(value)
     if compact:
-        for prefix, base in TABLE_PREFIXES.items():
-            if text.startswith(base) and " " not in text:
-                return prefix + text[len(base) :]
+        if " " not in text and text.startswith(("http://", "https://")):
+            return prefixes.shorten(text)
         text = " ".join(text.split())
     return text
 
 
 def format_result(result: Result, fmt: str = "table") -> str:
-    """``table``: aligned text (IRIs shortened with id:/ng:/skos:, long texts cut at 60 chars);
+    """``table``: aligned text (IRIs shortened by the prefix table, long texts cut at 60 chars);
     ``csv``: RFC 4180 with a header line; ``json``: ``{"query", "params", "columns", "rows"}``
     where each row is an object column -> value (null when unbound)."""
     if fmt == "json":

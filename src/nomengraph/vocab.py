@@ -26,7 +26,7 @@ from rdflib.namespace import (
     Namespace,
 )
 
-from nomengraph import iris, resources
+from nomengraph import iris, prefixes, resources
 
 __all__ = [
     "DCAT",
@@ -155,22 +155,8 @@ ONTOLOGY = URIRef(iris.DEF)
 ONTOLOGY_FILE = resources.ONTOLOGY_FILE
 """The vocabulary in Turtle (package data, next to the SHACL shapes)."""
 
-PREFIXES: dict[str, str] = {
-    "ng": iris.DEF,
-    "dcat": str(DCAT),
-    "dcterms": str(DCTERMS),
-    "owl": str(OWL),
-    "prov": str(PROV),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "schema": str(SCHEMA),
-    "sh": str(SH),
-    "vann": "http://purl.org/vocab/vann/",
-    "skos": str(SKOS),
-    "void": str(VOID),
-    "xsd": str(XSD),
-}
-"""Prefixes used by the exports, in a fixed order."""
+PREFIXES: dict[str, str] = prefixes.subset(prefixes.EXPORTED)
+"""Prefixes used by the exports, in a fixed order (from :mod:`nomengraph.prefixes`)."""
 
 
 # External vocabularies (import stage) -------------------------------------------------------

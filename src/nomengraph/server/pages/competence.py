@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from nomengraph.server.i18n import _
 from nomengraph.server.pages.store import (
     NG,
     SKOS,
     Link,
     Term,
+    best_labels,
     first,
-    labels,
     lang_values,
     level_text,
     link,
     natural_key,
+    pick,
+    preferred_langs,
     select,
     shorten,
     text_of,
@@ -27,41 +30,12 @@ def _level_links(props: dict[str, list[Term]], prop: str, label_map: dict[str, s
 
 
 def competence_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str]) -> dict:
-    descriptors = select(
-        f"SELECT DISTINCT ?d ?n ?text WHERE {{ GRAPH ?g {{ <{iri}> ng:hasLevelDescriptor ?d . "
-        "?d ng:level ?l OPTIONAL { ?d ng:text ?text } } GRAPH ?g2 { ?l ng:levelNumber ?n } }"
-    )
-    examples = select(
-        f"SELECT DISTINCT ?x ?kind ?code ?text WHERE {{ GRAPH ?g {{ "
-        f'{{ <{iri}> ng:hasKnowledge ?x BIND("K" AS ?kind) }} UNION '
-        f'{{ <{iri}> ng:hasSkill ?x BIND("S" AS ?kind) }} '
-        "OPTIONAL { ?x skos:notation ?code } OPTIONAL { ?x ng:text ?text } } }"
-    )
-    matches = select(
-        f"SELECT DISTINCT ?m ?rel ?code ?version WHERE {{ GRAPH ?g {{ "
-        f"{{ <{iri}> ?rel ?m }} UNION {{ ?m ?rel <{iri}> }} "
-        "FILTER(?rel IN (skos:exactMatch, skos:closeMatch)) } "
-        "OPTIONAL { GRAPH ?g1 { ?m skos:notation ?code } } "
-        "OPTIONAL { GRAPH ?g2 { ?m skos:inScheme ?s } GRAPH ?g3 { ?s owl:versionInfo ?version } } }"
-    )
-    jobs = select(
-        "SELECT DISTINCT ?job ?jobNo ?jobLabel ?scheme ?c ?code ?version ?printed ?minN ?maxN "
-        "?desc WHERE { "
-        f"{{ BIND(<{iri}> AS ?c) }} UNION "
-        f"{{ GRAPH ?g0 {{ <{iri}> skos:exactMatch|skos:closeMatch ?c }} }} UNION "
-        f"{{ GRAPH ?g0 {{ ?c skos:exactMatch|skos:closeMatch <{iri}> }} }} "
-        "GRAPH ?g { ?r a ng:CompetenceRequirement ; ng:competence ?c ; ng:job ?job "
-        "OPTIONAL { ?r ng:levelAsPrinted ?printed } OPTIONAL { ?r ng:descriptorAsPrinted ?desc } "
-        "OPTIONAL { ?r ng:minLevel ?min } OPTIONAL { ?r ng:maxLevel ?max } } "
-        "GRAPH ?gj { ?job skos:inScheme ?scheme OPTIONAL { ?job skos:notation ?jobNo } "
-        "OPTIONAL { ?job skos:prefLabel ?jobLabel } } "
-        "OPTIONAL { GRAPH ?g1 { ?c skos:notation ?code } } "
-        "OPTIONAL { GRAPH ?g2 { ?c skos:inScheme ?cs } "
-        "GRAPH ?g3 { ?cs owl:versionInfo ?version } } "
-        "OPTIONAL { GRAPH ?g4 { ?min ng:levelNumber ?minN } } "
-        "OPTIONAL { GRAPH ?g5 { ?max ng:levelNumber ?maxN } } }"
-    )
-    scheme_labels = labels({r["scheme"].value for r in jobs})
+    descriptors = select("competence-descriptors", iri=iri)
+    examples = select("competence-examples", iri=iri)
+    matches = select("competence-matches", iri=iri)
+    esco = select("competence-esco-skills", iri=iri)
+    jobs = select("competence-jobs", iri=iri)
+    scheme_labels = best_labels(jobs, "scheme", "schemeLabel")
     editions: dict[str, dict[str, Any]] = {}
     for r in jobs:
         scheme = r["scheme"].value
@@ -92,18 +66,15 @@ def competence_context(iri: str, props: dict[str, list[Term]], label_map: dict[s
         "notation": first(props, SKOS + "notation"),
         "names": lang_values(props, SKOS + "prefLabel"),
         "definitions": lang_values(props, SKOS + "definition"),
-        "areas": [link(t.value, label_map) for t in props.get(NG + "area", [])],
+        "areas": [
+            Link(a.iri, area_name(a.text), a.href, labelled=a.labelled)
+            for a in (link(t.value, label_map) for t in props.get(NG + "area", []))
+        ],
         "schemes": [link(t.value, label_map) for t in props.get(SKOS + "inScheme", [])],
         "admissible": _level_links(props, NG + "admissibleLevel", label_map),
         "printed_levels": _level_links(props, NG + "printedLevel", label_map),
         "not_applicable": _level_links(props, NG + "notApplicableLevel", label_map),
-        "descriptors": sorted(
-            (
-                {"level": text_of(d, "n"), "text": text_of(d, "text"), "href": d["d"].href}
-                for d in descriptors
-            ),
-            key=lambda d: natural_key(d["level"]),
-        ),
+        "descriptors": level_descriptors(iri, props, descriptors),
         "knowledge": sorted(
             (
                 {"code": text_of(x, "code"), "text": text_of(x, "text"), "href": x["x"].href}
@@ -126,17 +97,109 @@ def competence_context(iri: str, props: dict[str, list[Term]], label_map: dict[s
                     "href": m["m"].href,
                     "code": text_of(m, "code") or shorten(m["m"].value),
                     "version": text_of(m, "version"),
-                    "relation": "same competence"
-                    if m["rel"].value.endswith("exactMatch")
-                    else "renamed or changed",
+                    "relation": _(VERSION_RELATIONS.get(_local(m["rel"].value), "related")),
                 }
                 for m in matches
             ),
             key=lambda m: (m["version"], natural_key(m["code"])),
         ),
+        "esco_skills": esco_skills(esco),
         "new_in_version": (first(props, NG + "newInVersion") or Term("literal", "")).value
         == "true",
         "notes": lang_values(props, SKOS + "editorialNote"),
         "editions": by_edition,
         "job_count": sum(len(e["jobs"]) for e in by_edition),
     }
+
+
+VERSION_RELATIONS = {
+    "exactMatch": "same competence",
+    "closeMatch": "renamed or changed",
+    "broadMatch": "broader in that version",
+    "narrowMatch": "narrower in that version",
+    "relatedMatch": "related",
+}
+"""How a person reads the correspondence between two e-CF versions' competences."""
+
+SKILL_RELATIONS = {
+    "exactMatch": "exact match",
+    "closeMatch": "close match",
+    "broadMatch": "broader skill",
+    "narrowMatch": "narrower skill",
+    "relatedMatch": "related skill",
+}
+
+# French prints capitals without accents (the e-CF area names are printed vertically in
+# capitals: DEVELOPPER, GERER); in running text the words take their accents back.
+_FRENCH_ACCENTS = {"developper": "développer", "gerer": "gérer"}
+
+
+def area_name(text: str) -> str:
+    """An e-CF area name as printed in capitals ("BUILD", "DEVELOPPER"), in sentence case
+    ("Build", "Développer"); a name not all in capitals is left as it is."""
+    if not text or text != text.upper():
+        return text
+    lower = text.lower()
+    lower = _FRENCH_ACCENTS.get(lower, lower)
+    return lower[:1].upper() + lower[1:]
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def level_descriptors(
+    iri: str, props: dict[str, list[Term]], rows: list[dict[str, Term]]
+) -> list[dict[str, Any]]:
+    """Every admissible level (and any level with a descriptor) with its descriptor: the
+    competence's own, in the page's language when there is a choice; where the source prints
+    none for that level, the descriptor of the same competence in another e-CF version, named
+    with its version (the newest first); else none."""
+    langs = preferred_langs()
+    own: dict[str, list[tuple[Term, str | None]]] = {}
+    other: dict[str, list[tuple[str, Term]]] = {}
+    for r in rows:
+        if r.get("text") is None:
+            continue
+        n = text_of(r, "n")
+        if r["of"].value == iri:
+            own.setdefault(n, []).append((r["text"], r["d"].href))
+        else:
+            other.setdefault(n, []).append((text_of(r, "version"), r["text"]))
+    numbers = {_local(t.value).removeprefix("e-") for t in props.get(NG + "admissibleLevel", [])}
+    numbers |= set(own)
+    out = []
+    for n in sorted(numbers, key=natural_key):
+        item: dict[str, Any] = {"level": n, "text": "", "lang": "", "href": None, "version": ""}
+        if n in own:
+            term = pick([t for t, _h in own[n]], langs)
+            item.update(text=term.value, lang=term.lang, href=own[n][0][1])
+        elif n in other:
+            newest = max((v for v, _t in other[n]), key=natural_key)
+            term = pick([t for v, t in other[n] if v == newest], langs)
+            item.update(text=term.value, lang=term.lang, version=newest)
+        out.append(item)
+    return out
+
+
+def esco_skills(rows: list[dict[str, Term]]) -> list[dict[str, Any]]:
+    """The ESCO skills the competence is mapped to: label in the page's language (else the
+    other), match type in words, the skill's own IRI as the link (ESCO IRIs dereference)."""
+    names = best_labels(rows, "skill")
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        skill, relation = r["skill"].value, _local(r["rel"].value)
+        found.setdefault(
+            (skill, relation),
+            {
+                "href": skill,
+                "label": names.get(skill, ""),
+                "relation": relation,
+                "match": _(SKILL_RELATIONS.get(relation, relation)),
+            },
+        )
+    order = list(SKILL_RELATIONS)
+    return sorted(
+        found.values(),
+        key=lambda s: (order.index(s["relation"]) if s["relation"] in order else 9, s["label"]),
+    )

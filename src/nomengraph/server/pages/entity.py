@@ -12,6 +12,7 @@ from werkzeug.http import parse_accept_header
 
 from nomengraph import iris
 from nomengraph.server.executor import NotAcceptable, QueryError
+from nomengraph.server.i18n import _
 from nomengraph.server.pages import bp
 from nomengraph.server.pages.competence import competence_context
 from nomengraph.server.pages.job import job_context
@@ -28,11 +29,12 @@ from nomengraph.server.pages.store import (
     RDF_TYPE,
     Term,
     ask,
-    executor,
+    best_labels,
+    construct,
+    entity_labels,
     labels,
     properties,
     property_rows,
-    safe_iri,
     select,
     shorten,
     valid_rest,
@@ -94,7 +96,7 @@ def entity(rest: str) -> Response:
         return _not_found(iris.ID + quote(rest[:MAX_REST], safe="/"), rdf)
     iri = iris.ID + rest
     try:
-        if not ask(f"ASK {{ GRAPH ?g {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }} }}"):
+        if not ask("entity-exists", iri=iri):
             return _not_found(iri, rdf)
         if rdf:
             return _rdf_description(iri, RDF_TYPES[media])
@@ -106,12 +108,7 @@ def entity(rest: str) -> Response:
 
 
 def _rdf_description(iri: str, media: str) -> Response:
-    query = (
-        f"CONSTRUCT {{ <{iri}> ?p ?o . ?o ?p2 ?o2 }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} "
-        f"OPTIONAL {{ GRAPH ?g2 {{ ?o ?p2 ?o2 }} "
-        f'FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{iri}/")) }} }}'
-    )
-    result = executor().run(query, accept=media)
+    result = construct("entity-description", media, iri=iri)
     resp = Response(result.body, status=200, mimetype=None)
     resp.headers["Content-Type"] = result.media_type
     resp.headers["Vary"] = "Accept"
@@ -128,7 +125,7 @@ def _types(props: dict[str, list[Term]]) -> set[str]:
 def _entity_page(iri: str) -> Response:
     props = properties(iri)
     types = _types(props)
-    label_map = labels([iri, *(t.value for ts in props.values() for t in ts if t.is_iri)])
+    label_map = entity_labels(iri)
     base = {
         "iri": iri,
         "title": label_map.get(iri) or shorten(iri),
@@ -149,20 +146,17 @@ def _entity_page(iri: str) -> Response:
         return html_page("framework.html", **base, **framework_context(iri, props, label_map))
     if NG + "ProficiencyLevel" in types:
         return html_page("level.html", **base, **level_context(iri, props, label_map))
-    return html_page("entity.html", **base, kind=_kind(types), **generic_context(iri, label_map))
+    return html_page("entity.html", **base, kind=_kind(iri, types), **generic_context(iri))
 
 
-def _kind(types: set[str]) -> str:
-    """The English label of the entity's most specific vocabulary class ("Entity" if none)."""
-    ours = sorted(t for t in types if t.startswith(NG) and safe_iri(t))
+def _kind(iri: str, types: set[str]) -> str:
+    """The label of the entity's vocabulary class in the page's language ("Entity" if none)."""
+    ours = sorted(t for t in types if t.startswith(NG))
     if not ours:
-        return "Entity"
-    values = " ".join(f"<{t}>" for t in ours)
-    rows = select(
-        "SELECT ?l WHERE { VALUES ?t { " + values + " } GRAPH ?g { ?t rdfs:label ?l "
-        'FILTER(LANGMATCHES(LANG(?l), "en")) } } ORDER BY ?l LIMIT 1'
-    )
-    return rows[0]["l"].value if rows else shorten(ours[0])
+        return _("Entity")
+    rows = sorted(select("entity-kind", iri=iri), key=lambda r: r["class"].value)
+    names = best_labels(rows, "class")
+    return names.get(rows[0]["class"].value, "") if rows else shorten(ours[0])
 
 
 def _alternates(iri: str) -> list[tuple[str, str, str]]:
@@ -175,10 +169,8 @@ def _alternates(iri: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def generic_context(iri: str, label_map: dict[str, str]) -> dict:
-    rows = select(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} ORDER BY ?s ?p LIMIT 501"
-    )
+def generic_context(iri: str) -> dict:
+    rows = select("entity-incoming", iri=iri)
     more = labels([r["s"].value for r in rows if r["s"].is_iri])
     incoming = [
         {"subject": r["s"], "label": more.get(r["s"].value), "predicate": r["p"]}

@@ -9,11 +9,12 @@ from nomengraph.server.executor import QueryError
 from nomengraph.server.pages import bp
 from nomengraph.server.pages.responses import html_page, query_failure
 from nomengraph.server.pages.store import (
-    labels,
+    best_labels,
     link,
     local_path,
     natural_key,
     pick,
+    preferred_langs,
     properties,
     select,
     text_of,
@@ -34,39 +35,15 @@ def home() -> Response:
 def home_context() -> dict:
     dataset = iris.dataset()
     props = properties(dataset)
-    editions = select(
-        "SELECT ?s (SAMPLE(?v) AS ?version) (COUNT(DISTINCT ?job) AS ?jobs) "
-        "(COUNT(DISTINCT ?card) AS ?cards) WHERE { GRAPH ?g { ?s a ng:Nomenclature "
-        "OPTIONAL { ?s owl:versionInfo ?v } "
-        "OPTIONAL { ?job a ng:Job ; skos:inScheme ?s "
-        "OPTIONAL { ?job ng:hasCard true BIND(?job AS ?card) } } } } GROUP BY ?s"
-    )
-    families = {
-        r["s"].value: text_of(r, "n")
-        for r in select(
-            "SELECT ?s (COUNT(DISTINCT ?f) AS ?n) WHERE { GRAPH ?g { ?f a ng:JobFamily ; "
-            "skos:inScheme ?s } } GROUP BY ?s"
-        )
+    editions = select("home-editions")
+    frameworks = select("home-frameworks")
+    levels = select("home-levels")
+    scheme_labels = {
+        **best_labels(editions, "s", "title"),
+        **best_labels(frameworks, "s", "title"),
     }
-    requirements = {
-        r["s"].value: text_of(r, "n")
-        for r in select(
-            "SELECT ?s (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?g { ?job skos:inScheme ?s ; "
-            "ng:hasRequirement ?r } } GROUP BY ?s"
-        )
-    }
-    frameworks = select(
-        "SELECT ?s (SAMPLE(?v) AS ?version) (COUNT(DISTINCT ?c) AS ?competences) WHERE { "
-        "GRAPH ?g { ?s a ng:CompetenceFramework OPTIONAL { ?s owl:versionInfo ?v } "
-        "OPTIONAL { ?c a ng:Competence ; skos:inScheme ?s } } } GROUP BY ?s"
-    )
-    levels = select(
-        "SELECT ?l ?n WHERE { GRAPH ?g { ?l a ng:ProficiencyLevel "
-        "OPTIONAL { ?l ng:levelNumber ?n } } }"
-    )
-    scheme_labels = labels([r["s"].value for r in editions] + [r["s"].value for r in frameworks])
-    level_labels = labels([r["l"].value for r in levels])
-    en = ("en", "", "fr")
+    level_labels = best_labels(levels, "l")
+    en = preferred_langs()
     title = pick(props.get("http://purl.org/dc/terms/title", []), en)
     description = pick(props.get("http://purl.org/dc/terms/description", []), en)
     return {
@@ -77,13 +54,14 @@ def home_context() -> dict:
             (
                 {
                     "link": link(r["s"].value, scheme_labels),
-                    "version": text_of(r, "version"),
+                    "key": r["s"].value.rsplit("/", 1)[-1],
+                    "version": text_of(r, "version") or text_of(r, "issued")[:4],
                     "jobs": text_of(r, "jobs"),
                     "cards": text_of(r, "cards"),
-                    "families": families.get(r["s"].value, "0"),
-                    "requirements": requirements.get(r["s"].value, "0"),
+                    "families": text_of(r, "families") or "0",
+                    "requirements": text_of(r, "requirements") or "0",
                 }
-                for r in editions
+                for r in {r["s"].value: r for r in editions}.values()
             ),
             key=lambda e: e["link"].iri,
         ),
@@ -94,11 +72,12 @@ def home_context() -> dict:
                     "version": text_of(r, "version"),
                     "competences": text_of(r, "competences"),
                 }
-                for r in frameworks
+                for r in {r["s"].value: r for r in frameworks}.values()
             ),
             key=lambda f: natural_key(f["version"]),
         ),
         "levels": sorted(
-            (link(r["l"].value, level_labels) for r in levels), key=lambda lk: natural_key(lk.text)
+            (link(lv, level_labels) for lv in {r["l"].value for r in levels}),
+            key=lambda lk: natural_key(lk.text),
         ),
     }

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from nomengraph.server.i18n import _
 from nomengraph.server.pages.store import (
     NG,
     SKOS,
     Term,
+    best_labels,
     first,
-    labels,
     lang_values,
     level_text,
     link,
@@ -23,24 +24,14 @@ from nomengraph.server.pages.store import (
 def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str]) -> dict:
     # Printed order: every list item has its rank under its parent (ng:position).
     subs: dict[str, list[tuple[str, str]]] = {}
-    for row in select(
-        f"SELECT DISTINCT ?x ?s ?pos ?label WHERE {{ GRAPH ?g {{ <{iri}> (ng:hasActivityGroup/"
-        "ng:hasTask|ng:hasDeliverable|ng:hasPerformanceIndicator|ng:hasCareerPath) ?x . "
-        "?x ng:hasSubItem ?s OPTIONAL { ?s ng:position ?pos } OPTIONAL { ?s rdfs:label ?label } } }"
-    ):
+    for row in select("job-sub-items", iri=iri):
         subs.setdefault(row["x"].value, []).append((text_of(row, "pos"), text_of(row, "label")))
 
     def sub_items(node: str) -> list[str]:
         return [label for _, label in sorted(subs.get(node, []), key=lambda s: natural_key(s[0]))]
 
     activities: dict[str, dict[str, Any]] = {}
-    for row in select(
-        f"SELECT ?a ?pos ?heading ?note ?t ?tpos ?task WHERE {{ GRAPH ?g {{ <{iri}> "
-        "ng:hasActivityGroup ?a OPTIONAL { ?a ng:position ?pos } "
-        "OPTIONAL { ?a rdfs:label ?heading } OPTIONAL { ?a ng:note ?note } "
-        "OPTIONAL { ?a ng:hasTask ?t OPTIONAL { ?t ng:position ?tpos } "
-        "OPTIONAL { ?t rdfs:label ?task } } } }"
-    ):
+    for row in select("job-activities", iri=iri):
         group = activities.setdefault(
             row["a"].value,
             {
@@ -59,36 +50,22 @@ def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str
         tasks = sorted(group["tasks"].items(), key=lambda t: natural_key(t[1][0]))
         group["tasks"] = [{"text": text, "subs": sub_items(t)} for t, (_, text) in tasks]
 
-    def positioned(prop: str) -> list[dict[str, Any]]:
-        rows = select(
-            f"SELECT DISTINCT ?x ?pos ?label WHERE {{ GRAPH ?g {{ <{iri}> {prop} ?x "
-            "OPTIONAL { ?x ng:position ?pos } OPTIONAL { ?x rdfs:label ?label } } }"
-        )
-        items = [
+    listed: dict[str, list[dict[str, Any]]] = {}
+    for r in select("job-list-items", iri=iri):
+        listed.setdefault(r["kind"].value, []).append(
             {
                 "position": text_of(r, "pos"),
                 "label": text_of(r, "label"),
                 "href": r["x"].href,
                 "subs": sub_items(r["x"].value),
             }
-            for r in rows
-        ]
-        return sorted(items, key=lambda i: natural_key(i["position"]))
+        )
+
+    def positioned(prop: str) -> list[dict[str, Any]]:
+        return sorted(listed.get(prop, []), key=lambda i: natural_key(i["position"]))
 
     requirements = []
-    for row in select(
-        f"SELECT ?r ?c ?code ?nameFr ?nameEn ?minN ?maxN ?printed ?desc ?doubtful ?comment "
-        f"WHERE {{ GRAPH ?g {{ <{iri}> ng:hasRequirement ?r . "
-        "OPTIONAL { ?r ng:competence ?c } OPTIONAL { ?r ng:levelAsPrinted ?printed } "
-        "OPTIONAL { ?r ng:descriptorAsPrinted ?desc } OPTIONAL { ?r ng:doubtful ?doubtful } "
-        "OPTIONAL { ?r rdfs:comment ?comment } "
-        "OPTIONAL { ?r ng:minLevel ?min } OPTIONAL { ?r ng:maxLevel ?max } } "
-        "OPTIONAL { GRAPH ?g1 { ?c skos:notation ?code } } "
-        'OPTIONAL { GRAPH ?g2 { ?c skos:prefLabel ?nameFr FILTER(LANG(?nameFr) = "fr") } } '
-        'OPTIONAL { GRAPH ?g3 { ?c skos:prefLabel ?nameEn FILTER(LANG(?nameEn) = "en") } } '
-        "OPTIONAL { GRAPH ?g4 { ?min ng:levelNumber ?minN } } "
-        "OPTIONAL { GRAPH ?g5 { ?max ng:levelNumber ?maxN } } }"
-    ):
+    for row in select("job-requirements", iri=iri):
         competence = row.get("c")
         code = text_of(row, "code") or (shorten(competence.value) if competence else "")
         requirements.append(
@@ -108,18 +85,11 @@ def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str
     unique = {(r["href"], r["code"]): r for r in requirements}
     requirements = sorted(unique.values(), key=lambda r: natural_key(r["code"]))
 
-    career = select(
-        f"SELECT ?c ?education ?experience WHERE {{ GRAPH ?g {{ <{iri}> ng:hasCareerPath ?c "
-        "OPTIONAL { ?c ng:education ?education } OPTIONAL { ?c ng:experience ?experience } } }"
-    )
-    sources = select(
-        f"SELECT ?s ?file ?first ?last WHERE {{ GRAPH ?g {{ <{iri}> prov:wasDerivedFrom ?s }} "
-        "GRAPH ?g2 { ?s ng:sourceFile ?file OPTIONAL { ?s ng:firstLine ?first } "
-        "OPTIONAL { ?s ng:lastLine ?last } } }"
-    )
-    continued = select(f"SELECT ?j WHERE {{ GRAPH ?g {{ ?j ng:continues <{iri}> }} }}")
-    matrix = select(f"SELECT ?m WHERE {{ GRAPH ?g {{ ?m a ng:MatrixRow ; ng:job <{iri}> }} }}")
-    more = labels([r["j"].value for r in continued])
+    career = select("job-career", iri=iri)
+    sources = select("job-sources", iri=iri)
+    continued = select("job-continued-by", iri=iri)
+    matrix = select("job-matrix-rows", iri=iri)
+    more = best_labels(continued, "j")
     return {
         "notation": first(props, SKOS + "notation"),
         "alt_labels": lang_values(props, SKOS + "altLabel"),
@@ -130,8 +100,9 @@ def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str
         "missions": lang_values(props, NG + "mission"),
         "activities": ordered_activities,
         "requirements": requirements,
-        "deliverables": positioned("ng:hasDeliverable"),
-        "indicators": positioned("ng:hasPerformanceIndicator"),
+        "deliverables": positioned(NG + "hasDeliverable"),
+        "indicators": positioned(NG + "hasPerformanceIndicator"),
+        "linked": linked_concepts(iri),
         "career": [
             {
                 "education": text_of(r, "education"),
@@ -159,3 +130,71 @@ def job_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str
         ],
         "corrections": [t.value for t in props.get(NG + "appliedCorrection", [])],
     }
+
+
+# Linked concepts: ESCO occupations (with their ISCO-08 group) and ROME fiches -----------------
+
+MATCH_WORDS = {
+    "exactMatch": "exact match",
+    "closeMatch": "close match",
+    "broadMatch": "broader concept",
+    "narrowMatch": "narrower concept",
+    "relatedMatch": "related concept",
+}
+"""How a person reads the SKOS relation from the job to a linked concept."""
+_MATCH_ORDER = list(MATCH_WORDS)
+
+
+def linked_concepts(iri: str) -> dict[str, list[dict[str, Any]]]:
+    """The ESCO occupations and ROME fiches the job is mapped to, by label (the page's language,
+    else the other), with the match type in words, the ISCO-08 group of each ESCO occupation,
+    and where to read more: the concept's own IRI for ESCO (which dereferences), the page the
+    data names (rdfs:seeAlso) otherwise, else no link."""
+    rows = select("job-links", iri=iri)
+    names = {**best_labels(rows, "concept", "mappedLabel"), **best_labels(rows, "concept")}
+    isco_names = best_labels(rows, "isco", "iscoLabel")
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        concept, relation = r["concept"].value, r["match"].value.rsplit("#", 1)[-1]
+        item = found.setdefault(
+            (concept, relation),
+            {
+                "kind": text_of(r, "kind"),
+                "iri": concept,
+                "label": names.get(concept, ""),
+                "code": text_of(r, "code"),
+                "relation": relation,
+                "match": _(MATCH_WORDS.get(relation, relation)),
+                "href": _outside_link(r),
+                "isco": {},
+            },
+        )
+        if r.get("isco") is not None:
+            group = r["isco"].value
+            item["isco"][group] = {
+                "code": text_of(r, "iscoCode"),
+                "label": isco_names.get(group, ""),
+                "href": group,
+            }
+    items = sorted(
+        found.values(),
+        key=lambda i: (
+            _MATCH_ORDER.index(i["relation"]) if i["relation"] in _MATCH_ORDER else 9,
+            i["label"] or i["code"],
+        ),
+    )
+    for item in items:
+        item["isco"] = sorted(item["isco"].values(), key=lambda g: g["code"])
+    return {
+        "esco": [i for i in items if i["kind"] == "esco"],
+        "rome": [i for i in items if i["kind"] == "rome"],
+    }
+
+
+def _outside_link(row: dict[str, Term]) -> str | None:
+    if row.get("page") is not None and row["page"].value.startswith(("https://", "http://")):
+        return row["page"].value
+    concept = row["concept"].value
+    if concept.startswith("http://data.europa.eu/esco/"):
+        return concept
+    return None

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from nomengraph.server.pages.competence import area_name
 from nomengraph.server.pages.store import (
     NG,
     SKOS,
     Term,
+    best_labels,
     first,
-    labels,
     lang_values,
     link,
     natural_key,
@@ -20,11 +21,7 @@ from nomengraph.server.pages.store import (
 
 
 def family_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str]) -> dict:
-    jobs = select(
-        f"SELECT DISTINCT ?job ?no ?label ?card WHERE {{ GRAPH ?g {{ ?job ng:family <{iri}> "
-        "OPTIONAL { ?job skos:notation ?no } OPTIONAL { ?job skos:prefLabel ?label } "
-        "OPTIONAL { ?job ng:hasCard ?card } } }"
-    )
+    jobs = select("family-jobs", iri=iri)
     return {
         "notation": first(props, SKOS + "notation"),
         "schemes": [link(t.value, label_map) for t in props.get(SKOS + "inScheme", [])],
@@ -44,18 +41,8 @@ def family_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, 
 
 
 def edition_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str]) -> dict:
-    families = select(
-        f"SELECT DISTINCT ?f ?no ?label WHERE {{ GRAPH ?g {{ ?f a ng:JobFamily ; "
-        f"skos:inScheme <{iri}> OPTIONAL {{ ?f skos:notation ?no }} "
-        "OPTIONAL { ?f skos:prefLabel ?label } } }"
-    )
-    jobs = select(
-        f"SELECT ?job ?no ?label ?card ?family (COUNT(DISTINCT ?r) AS ?reqs) WHERE {{ GRAPH ?g {{ "
-        f"?job a ng:Job ; skos:inScheme <{iri}> OPTIONAL {{ ?job skos:notation ?no }} "
-        "OPTIONAL { ?job skos:prefLabel ?label } OPTIONAL { ?job ng:hasCard ?card } "
-        "OPTIONAL { ?job ng:family ?family } OPTIONAL { ?job ng:hasRequirement ?r } } } "
-        "GROUP BY ?job ?no ?label ?card ?family"
-    )
+    families = select("edition-families", iri=iri)
+    jobs = select("edition-jobs", iri=iri)
     groups: dict[str, dict[str, Any]] = {
         f["f"].value: {
             "href": f["f"].href,
@@ -95,23 +82,14 @@ def edition_context(iri: str, props: dict[str, list[Term]], label_map: dict[str,
 
 
 def framework_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str]) -> dict:
-    rows = select(
-        f"SELECT DISTINCT ?c ?code ?nameFr ?nameEn ?area ?used WHERE {{ GRAPH ?g {{ "
-        f"?c a ng:Competence ; skos:inScheme <{iri}> OPTIONAL {{ ?c skos:notation ?code }} "
-        "OPTIONAL { ?c ng:area ?area } OPTIONAL { ?c ng:usedByCards ?used } "
-        'OPTIONAL { ?c skos:prefLabel ?nameFr FILTER(LANG(?nameFr) = "fr") } '
-        'OPTIONAL { ?c skos:prefLabel ?nameEn FILTER(LANG(?nameEn) = "en") } } }'
-    )
-    area_rows = select(
-        f"SELECT DISTINCT ?a ?code WHERE {{ GRAPH ?g {{ ?a a ng:CompetenceArea ; "
-        f"skos:inScheme <{iri}> OPTIONAL {{ ?a skos:notation ?code }} }} }}"
-    )
-    area_labels = labels([a["a"].value for a in area_rows])
+    rows = select("framework-competences", iri=iri)
+    area_rows = select("framework-areas", iri=iri)
+    area_labels = best_labels(area_rows, "a")
     areas = {
         a["a"].value: {
             "href": a["a"].href,
             "code": text_of(a, "code"),
-            "title": area_labels.get(a["a"].value, ""),
+            "title": area_name(area_labels.get(a["a"].value, "")),
             "competences": {},
         }
         for a in area_rows
@@ -143,15 +121,8 @@ def framework_context(iri: str, props: dict[str, list[Term]], label_map: dict[st
 
 
 def level_context(iri: str, props: dict[str, list[Term]], label_map: dict[str, str]) -> dict:
-    rows = select(
-        f"SELECT DISTINCT ?c ?code ?version WHERE {{ GRAPH ?g {{ ?c ng:admissibleLevel <{iri}> "
-        "OPTIONAL { ?c skos:notation ?code } OPTIONAL { ?c skos:inScheme ?s } } "
-        "OPTIONAL { GRAPH ?g2 { ?s owl:versionInfo ?version } } }"
-    )
-    counts = select(
-        f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ GRAPH ?g {{ ?r a ng:CompetenceRequirement "
-        f"{{ ?r ng:minLevel <{iri}> }} UNION {{ ?r ng:maxLevel <{iri}> }} }} }}"
-    )
+    rows = select("level-competences", iri=iri)
+    counts = select("level-requirements", iri=iri)
     versions: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         versions.setdefault(text_of(r, "version"), []).append(

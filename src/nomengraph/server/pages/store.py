@@ -6,42 +6,24 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask import url_for
 
-from nomengraph import iris
+from nomengraph import iris, prefixes, resources
+from nomengraph import query as library
 
 JSON_RESULTS = "application/sparql-results+json"
 NG = iris.DEF
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-PREFIXES: dict[str, str] = {
-    "ng": NG,
-    "id": iris.ID,
-    "graph": iris.GRAPH,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": SKOS,
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-}
-_SPARQL_PREFIXES = "".join(
-    f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in ("id", "graph")
-)
-
-
 MAX_REST = 400  # longest ``/id/<rest>`` accepted (the graph's longest is ~50 characters)
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 
-LANGS = ("fr", "en", "")  # preferred language of labels (the cards are French)
+LANGS = ("fr", "en", "")  # label languages in the order of the cards (which are French)
 
 
 # Terms ----------------------------------------------------------------------------------------
@@ -88,10 +70,8 @@ class Term:
 
 
 def shorten(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+    """The CURIE of an IRI by the prefix table (the IRI itself when no prefix fits)."""
+    return prefixes.shorten(iri)
 
 
 def local_path(iri: str) -> str | None:
@@ -136,45 +116,106 @@ def executor() -> Any:
     return get_executor()
 
 
-def select(query: str) -> list[dict[str, Term]]:
-    """Run a SELECT through the executor; rows of Terms."""
-    result = executor().run(_SPARQL_PREFIXES + query, accept=JSON_RESULTS)
-    data = json.loads(result.body)
+@cache
+def page_query(name: str) -> library.NamedQuery:
+    """A query of the pages, ``data/queries/pages/<name>.rq``, read once."""
+    return library.load_query(name, resources.require(resources.PAGE_QUERIES))
+
+
+def _run(name: str, accept: str, params: dict[str, str]) -> Any:
+    """Run a page query with its parameters bound by the query library (a ``VALUES`` row, the
+    way that works on every store; :func:`nomengraph.query.bound_text`)."""
+    text = library.bound_text(page_query(name), params)
+    return executor().run(text, accept=accept)
+
+
+def _rows(body: bytes) -> list[dict[str, Term]]:
+    data = json.loads(body)
     return [{k: Term.from_json(v) for k, v in row.items()} for row in data["results"]["bindings"]]
 
 
-def ask(query: str) -> bool:
-    result = executor().run(_SPARQL_PREFIXES + query, accept=JSON_RESULTS)
-    return bool(json.loads(result.body).get("boolean"))
+def select(name: str, **params: str) -> list[dict[str, Term]]:
+    """Run the SELECT query ``name`` of the pages through the executor; rows of Terms."""
+    return _rows(_run(name, JSON_RESULTS, params).body)
+
+
+def select_many(name: str, rows: list[dict[str, str]]) -> list[dict[str, Term]]:
+    """Run the SELECT query ``name`` once for several bindings of its parameters (one
+    ``VALUES`` block; :func:`nomengraph.query.bound_rows`)."""
+    text = library.bound_rows(page_query(name), rows)
+    return _rows(executor().run(text, accept=JSON_RESULTS).body)
+
+
+def ask(name: str, **params: str) -> bool:
+    """Run the ASK query ``name`` of the pages."""
+    return bool(json.loads(_run(name, JSON_RESULTS, params).body).get("boolean"))
+
+
+def construct(name: str, accept: str, **params: str) -> Any:
+    """Run the CONSTRUCT query ``name`` of the pages; the executor's result in ``accept``."""
+    return _run(name, accept, params)
 
 
 def properties(iri: str) -> dict[str, list[Term]]:
-    """The entity's triples, predicate IRI → objects (over all named graphs)."""
+    """The entity's triples, predicate IRI → objects."""
     props: dict[str, list[Term]] = {}
-    for row in select(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"):
+    for row in select("entity-properties", iri=iri):
         values = props.setdefault(row["p"].value, [])
         if row["o"] not in values:
             values.append(row["o"])
     return props
 
 
+def preferred_langs() -> tuple[str, ...]:
+    """Label languages in order of preference: the page's, the other one, untagged."""
+    from nomengraph.server.i18n import current_locale
+
+    here = current_locale()
+    return (here, "fr" if here == "en" else "en", "")
+
+
+def best_labels(rows: Iterable[dict[str, Term]], key: str, label: str = "label") -> dict[str, str]:
+    """From rows of (``key``, ``label``[, ``rank``]), the label of each key in the page's
+    language (the other language, then an untagged one, as fallbacks); lower ranks first."""
+    found: dict[str, list[tuple[int, Term]]] = {}
+    for row in rows:
+        if row.get(key) is None or row.get(label) is None:
+            continue
+        rank = int(row["rank"].value) if row.get("rank") is not None else 0
+        found.setdefault(row[key].value, []).append((rank, row[label]))
+    langs = preferred_langs()
+    out = {}
+    for k, terms in found.items():
+        top = min(r for r, _ in terms)
+        chosen = pick([t for r, t in terms if r == top], langs)
+        if chosen is not None:
+            out[k] = chosen.value
+    return out
+
+
 def labels(targets: Iterable[str]) -> dict[str, str]:
-    """A display label for each IRI that has one (skos:prefLabel, rdfs:label or dcterms:title)."""
-    wanted = sorted({t for t in targets if safe_iri(t)})
-    found: dict[str, list[Term]] = {}
+    """A display label for each IRI that has one (skos:prefLabel, rdfs:label or dcterms:title,
+    in the page's language when there is a choice)."""
+    param = page_query("labels").param("iri")
+    wanted = sorted({t for t in targets if safe_iri(t) and _fits(param, t)})
+    rows: list[dict[str, Term]] = []
     for start in range(0, len(wanted), 200):
-        values = " ".join(f"<{t}>" for t in wanted[start : start + 200])
-        rows = select(
-            "SELECT ?s ?l ?rank WHERE { VALUES ?s { " + values + " } GRAPH ?g { "
-            "{ ?s skos:prefLabel ?l BIND(1 AS ?rank) } UNION { ?s rdfs:label ?l BIND(2 AS ?rank) }"
-            " UNION { ?s dcterms:title ?l BIND(3 AS ?rank) } } } ORDER BY ?rank"
-        )
-        best: dict[str, int] = {}
-        for row in rows:
-            s, rank = row["s"].value, int(row["rank"].value)
-            if best.setdefault(s, rank) == rank:
-                found.setdefault(s, []).append(row["l"])
-    return {s: (pick(ls) or ls[0]).value for s, ls in found.items() if ls}
+        rows += select_many("labels", [{"iri": t} for t in wanted[start : start + 200]])
+    return best_labels(rows, "iri")
+
+
+def _fits(param: library.Param, value: str) -> bool:
+    try:
+        library.to_term(param, value)
+    except library.ParamError:
+        return False
+    return True
+
+
+def entity_labels(iri: str) -> dict[str, str]:
+    """A display label for the entity and each IRI it links to (skos:prefLabel, rdfs:label or
+    dcterms:title, in the page's language when there is a choice)."""
+    return best_labels(select("entity-labels", iri=iri), "s")
 
 
 def safe_iri(iri: str) -> bool:
@@ -187,8 +228,8 @@ def first(props: dict[str, list[Term]], predicate: str) -> Term | None:
 
 
 def lang_values(props: dict[str, list[Term]], predicate: str) -> list[Term]:
-    """Objects of a predicate, French first, then English, then the others."""
-    order = {lang: i for i, lang in enumerate(LANGS)}
+    """Objects of a predicate, in the page's language first, then the other, then the others."""
+    order = {lang: i for i, lang in enumerate(preferred_langs())}
     return sorted(props.get(predicate, []), key=lambda t: (order.get(t.lang, 9), t.value))
 
 
