@@ -436,9 +436,31 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_link(args: argparse.Namespace) -> int:
     from nomengraph import link
+    from nomengraph.link import run as link_run
+    from nomengraph.vocabularies import VocabularyError
 
     s = _settings(args)
     try:
+        if args.link_command == "match":
+            return _link_match(args)
+        if args.link_command == "evaluate":
+            qrels = link.read_qrels(args.qrels)
+            run: dict[str, list[tuple[str, float]]] = {}
+            for number, line in enumerate(Path(args.run).read_text("utf-8").splitlines(), 1):
+                cells = line.split()
+                if not cells:
+                    continue
+                if len(cells) != 6:
+                    _err(f"{args.run}:{number}: expected 'qid Q0 docid rank score tag'")
+                    return EXIT_ERROR
+                try:
+                    run.setdefault(cells[0], []).append((cells[2], float(cells[4])))
+                except ValueError:
+                    _err(f"{args.run}:{number}: score {cells[4]!r} is not a number")
+                    return EXIT_ERROR
+            ranked = {q: link.trec_order(pairs) for q, pairs in run.items()}
+            print(link.rank_metrics(qrels, ranked).as_text())
+            return EXIT_OK
         if args.link_command == "check":
             objects = None
             if args.esco or args.rome:
@@ -465,10 +487,6 @@ def cmd_link(args: argparse.Namespace) -> int:
                 link.read_esco_skills if args.target == "esco-skill" else link.read_esco_occupations
             )
             targets = list(read(*args.esco).values())
-        if args.link_command == "evaluate":
-            index = link.prepare(targets)
-            print(f"crosswalk: {link.evaluate_crosswalk(args.crosswalk, index).as_text()}")
-            return EXIT_OK
         meta, rows = link.candidate_set(s.cards, args.edition, targets, args.target, args.k)
         text = link.format_sssom(meta, rows)
         if args.out:
@@ -481,9 +499,43 @@ def cmd_link(args: argparse.Namespace) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
         return EXIT_NONCONFORMING
+    except (link_run.InputError, VocabularyError, ValueError) as exc:
+        _err(str(exc))
+        return EXIT_ERROR
     except (OSError, KeyError) as exc:
         _err(str(exc))
         return EXIT_ERROR
+    return EXIT_OK
+
+
+def _link_match(args: argparse.Namespace) -> int:
+    """``link match``: rank the corpus for each query and write the run."""
+    from nomengraph.link import run as link_run
+
+    if args.k < 1:
+        _err(f"-k {args.k}: give at least 1")
+        return EXIT_ERROR
+    queries = link_run.read_queries(args.queries)
+    _progress(f"link match: {len(queries)} queries; reading the corpus")
+    corpus = link_run.build_corpus(
+        args.target, args.esco or (), args.rome, args.corpus, args.concepts, args.cards
+    )
+    matches = link_run.match(queries, corpus, args.k)
+    if args.format == "trec":
+        text = link_run.format_trec(matches)
+    elif args.format == "tsv":
+        text = link_run.format_tsv(matches)
+    else:
+        from nomengraph.link import format_sssom
+
+        source = "" if Path(args.queries).is_dir() else str(args.queries)
+        meta, rows = link_run.sssom_rows(matches, queries_source=source)
+        text = format_sssom(meta, rows)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        _progress(f"link match: {len(matches)} lines written to {args.out}")
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -632,30 +684,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="a card file or a folder of cards")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("link", help="mappings to ESCO/ROME: check them, propose candidates")
+    p = sub.add_parser("link", help="mappings to ESCO/ROME: check, match, propose, evaluate")
     lsub = p.add_subparsers(dest="link_command", required=True, metavar="ACTION")
     q = lsub.add_parser("check", help="check the SSSOM files of the mappings")
     q.add_argument("--mappings", type=Path, help="mappings folder (default: the package's)")
     q.add_argument("--esco", type=Path, action="append", help="ESCO CSV folder (repeatable)")
     q.add_argument("--rome", type=Path, help="ROME CSV folder: check that objects exist")
-    for name, text in (
-        ("propose", "candidate links of an edition, as SSSOM rows to review"),
-        ("evaluate", "score the candidate generator against an ESCO-ROME crosswalk"),
-    ):
-        q = lsub.add_parser(name, help=text)
-        q.add_argument("--esco", type=Path, action="append", help="ESCO CSV folder (repeatable)")
-        q.add_argument("--rome", type=Path, help="ROME CSV folder (unix_*_v460_utf8.csv)")
-        q.add_argument(
-            "--target", choices=("esco", "esco-skill", "rome"), default="esco", help="default: esco"
-        )
-        if name == "propose":
-            q.add_argument(
-                "--edition", required=True, help="cigref-2010, cigref-2018, sic, ecf-3.0"
-            )
-            q.add_argument("-k", "--k", type=int, default=5, help="candidates per subject")
-            q.add_argument("--out", help="write the candidates here (default: standard output)")
-        else:
-            q.add_argument("--crosswalk", type=Path, required=True, help="ESCO-ROME mapping CSV")
+    q = lsub.add_parser(
+        "match", help="rank ESCO, ROME or CIGREF 2018 concepts for job titles or cards"
+    )
+    q.add_argument(
+        "queries", help="TSV file 'id<TAB>title' (MELO's queries.tsv), or a folder of cards"
+    )
+    q.add_argument("--corpus", type=Path, help="TSV 'id<TAB>label' of the labels to rank")
+    q.add_argument("--concepts", type=Path, help="TSV 'id<TAB>concept IRI' of the --corpus labels")
+    q.add_argument("--esco", type=Path, nargs="+", help="ESCO CSV export folder(s)")
+    q.add_argument("--rome", type=Path, help="ROME CSV export folder (unix_*_v460_utf8.csv)")
+    q.add_argument("--target", default="esco", help="esco (default), rome or cigref-2018")
+    q.add_argument("-k", "--k", type=int, default=10, help="answers per query (default 10)")
+    q.add_argument("--format", choices=("trec", "tsv", "sssom"), default="tsv", help="default tsv")
+    q.add_argument("--out", help="write here (default: standard output)")
+    q = lsub.add_parser("propose", help="candidate links of an edition, as SSSOM rows to review")
+    q.add_argument("--esco", type=Path, action="append", help="ESCO CSV folder (repeatable)")
+    q.add_argument("--rome", type=Path, help="ROME CSV folder (unix_*_v460_utf8.csv)")
+    q.add_argument(
+        "--target", choices=("esco", "esco-skill", "rome"), default="esco", help="default: esco"
+    )
+    q.add_argument("--edition", required=True, help="cigref-2010, cigref-2018, sic, ecf-3.0")
+    q.add_argument("-k", "--k", type=int, default=5, help="candidates per subject")
+    q.add_argument("--out", help="write the candidates here (default: standard output)")
+    q = lsub.add_parser("evaluate", help="MRR and accuracy@k of a TREC run against qrels (MELO)")
+    q.add_argument("run", type=Path, help="TREC run: qid Q0 docid rank score tag")
+    q.add_argument("qrels", type=Path, help="TREC qrels: qid 0 docid relevance")
     for q in lsub.choices.values():
         q.add_argument("--cards", type=Path, help=CARDS_HELP)
     p.set_defaults(func=cmd_link)

@@ -7,6 +7,7 @@ Base: ``https://w3id.org/nomengraph/``. Entities live under ``id/``, named graph
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 BASE = "https://w3id.org/nomengraph/"
@@ -20,6 +21,7 @@ _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 _CODE = re.compile(r"^[A-E]\.[0-9]{1,2}$")
 _VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
 _ITEM = re.compile(r"^[KS][0-9]+$")
+_SET = re.compile(r"^[a-z][a-z0-9.-]*[a-z0-9]$")
 
 
 def _check(pattern: re.Pattern[str], value: str, what: str) -> str:
@@ -144,6 +146,21 @@ def _level(level: int) -> int:
     if not isinstance(level, int) or not 1 <= level <= 5:
         raise ValueError(f"invalid proficiency level for an IRI: {level!r}")
     return level
+
+
+# Mappings -----------------------------------------------------------------------------------
+
+
+def mapping_set(name: str) -> str:
+    """A mapping set, by its file name: ``id/mappings/cigref-2018-esco``."""
+    return f"{ID}mappings/{_check(_SET, name, 'mapping set name')}"
+
+
+def mapping(set_name: str, subject: str, obj: str) -> str:
+    """One row of a mapping set, from its stable keys (the set, the subject and object IRIs):
+    ``id/mappings/cigref-2018-esco/<16 hex digits>``."""
+    digest = hashlib.sha256(f"{subject} {obj}".encode()).hexdigest()[:16]
+    return f"{mapping_set(set_name)}/{digest}"
 
 
 # Named graphs and dataset -------------------------------------------------------------------
