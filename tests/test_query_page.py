@@ -154,7 +154,7 @@ def test_the_page_opens_on_a_question_that_runs(client):
     # the library is listed: questions, then data checks, each linking to its form
     aside = page.one("aside")
     links = {a.attrs["href"]: a.text() for a in aside.all("a")}
-    assert links == {f"/query/{q.name}": q.summary for q in QUERIES}
+    assert links == {f"/query/{q.name}": q.summary.removeprefix("Data check: ") for q in QUERIES}
     assert aside.one("a", aria_current="page").attrs["href"] == f"/query/{first.name}"
 
 
