@@ -18,7 +18,16 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from nomengraph import iris
-from nomengraph.validate import Report, load_shapes, named_shapes, validate_graph
+from nomengraph.validate import Report, load_shapes, validate_graph
+
+
+def named_shapes(shapes: Graph) -> list[URIRef]:
+    """The shapes named by an IRI (node shapes and named property shapes)."""
+    found: set[URIRef] = set()
+    for cls in (SH.NodeShape, SH.PropertyShape):
+        found.update(s for s in shapes.subjects(RDF.type, cls) if isinstance(s, URIRef))
+    return sorted(found)
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 BASE = FIXTURES / "base.ttl"

@@ -17,11 +17,11 @@ from nomengraph.validate import (
     Result,
     load_shapes,
     map_to_cards,
-    named_shapes,
     run_validate,
     validate_cards,
     validate_graph,
 )
+from test_shapes import named_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHAPES_FIX = FIXTURES / "shapes"

@@ -80,14 +80,6 @@ def load_ontology() -> Graph:
     return Graph().parse(resources.require(ONTOLOGY_FILE), format="turtle")
 
 
-def named_shapes(shapes: Graph) -> list[URIRef]:
-    """The shapes named by an IRI (node shapes and named property shapes)."""
-    found: set[URIRef] = set()
-    for cls in (SH.NodeShape, SH.PropertyShape):
-        found.update(s for s in shapes.subjects(RDF.type, cls) if isinstance(s, URIRef))
-    return sorted(found)
-
-
 # Report --------------------------------------------------------------------------------------
 
 

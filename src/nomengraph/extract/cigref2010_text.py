@@ -66,14 +66,6 @@ def overlap(a: str, b: str) -> float:
     return len(ba & bb) / min(len(ba), len(bb))
 
 
-def containment(fragment: str, reference: str) -> float:
-    """Share of ``fragment``'s word pairs found in ``reference`` (0..1)."""
-    bf, br = _bigrams(fragment), _bigrams(reference)
-    if not bf or not br:
-        return 0.0
-    return len(bf & br) / len(bf)
-
-
 # ------------------------------------------------------------------------------ task splitting
 
 _NO_SPLIT_BEFORE = {
