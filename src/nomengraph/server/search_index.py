@@ -9,11 +9,11 @@ typos (words are compared with rapidfuzz's normalised Indel similarity).
 Ranking, best first: a code or key typed in full (``B.1``, ``2.6``, ``cigref-2018/2.6``, an IRI);
 a name equal to the query (or but for a plural or feminine ending); a name starting with the
 query (or a code starting with it); a name holding every word of the query (whole or as a
-prefix); every word found, some with a typo; some words found. Small words (``de``, ``d'``, ``the``...) are left out of these comparisons, so
-"architecte entreprise" is "Architecte d'entreprise". Within one tier, answers are ordered by
-how well the words match, then jobs before competences before mapped concepts, preferred
-labels before other names, by how much of the name the query covers (shorter names first),
-then the newest edition first.
+prefix); every word found, some with a typo; at least half of the words found. Small words
+(``de``, ``d'``, ``the``...) are left out of these comparisons, so "architecte entreprise" is
+"Architecte d'entreprise". Within one tier, answers are ordered by how well the words match,
+then jobs before competences before mapped concepts, preferred labels before other names, by
+how much of the name the query covers (shorter names first), then the newest edition first.
 
 The index is plain Python data, independent of Flask and of the store: :meth:`SearchIndex.search`
 answers in about a millisecond for the reference build.
@@ -95,6 +95,7 @@ class Item:
     labels: dict[str, str] = field(default_factory=dict)  # language -> preferred label
     other: str = ""  # another name, shown when there is no preferred label
     order: tuple = ()  # edition order (newest first), set by the index
+    _sort: dict[str, str] = field(default_factory=dict, repr=False)  # locale -> folded label
 
     @property
     def key(self) -> str:
@@ -105,6 +106,13 @@ class Item:
         if self.type == "competence" and self.notation:
             return self.notation
         return self.iri
+
+    def sort_label(self, locale: str) -> str:
+        """The label in ``locale``, folded (remembered: it orders equal answers)."""
+        folded = self._sort.get(locale)
+        if folded is None:
+            folded = self._sort[locale] = fold(self.label(locale))
+        return folded
 
     def label(self, locale: str = "en") -> str:
         """The preferred label in ``locale``, else French, English, without language, else
@@ -348,7 +356,7 @@ class SearchIndex:
                 -NAME_WEIGHT.get(kind, 0.9),
                 -round(coverage, 3),
                 item.order[1],
-                fold(item.label(locale)),
+                item.sort_label(locale),
                 item.iri,
             )
             held = best.get(number)
@@ -377,10 +385,16 @@ class SearchIndex:
                 self._word_scores(t, last=(i == len(core_tokens) - 1))
                 for i, t in enumerate(core_tokens)
             ]
-            candidates: set[int] = set()
+            # names holding at least half of the query's words (no tier takes fewer)
+            counts: dict[int, int] = {}
             for table in scored:
+                holding: set[int] = set()
                 for word in table:
-                    candidates.update(self._postings[word])
+                    holding.update(self._postings[word])
+                for number in holding:
+                    counts[number] = counts.get(number, 0) + 1
+            needed = (len(scored) + 1) // 2
+            candidates = [number for number, count in counts.items() if count >= needed]
             for number in candidates:
                 name = self.names[number]
                 found, pairs = _assign(name.tokens, scored)
@@ -419,11 +433,16 @@ def _assign(
 ) -> tuple[list[float], list[tuple[int, int]]]:
     """The score of each query word on a name (its best word of the name, each word of the
     name used once, best pairs first) and the pairs (query word, name word) matched."""
+    if len(scored) == 1:  # one word: its best word of the name
+        table = scored[0]
+        value, ti = max((table.get(token, 0.0), -ti) for ti, token in enumerate(tokens))
+        return ([value], [(0, -ti)]) if value > 0 else ([0.0], [])
     ranked = sorted(
         (
-            (table.get(token, 0.0), qi, ti)
+            (value, qi, ti)
             for qi, table in enumerate(scored)
             for ti, token in enumerate(tokens)
+            if (value := table.get(token, 0.0)) > 0
         ),
         reverse=True,
     )
