@@ -17,7 +17,7 @@ from typing import Any
 
 from bench import ESCO_SHARED, RESULTS, ROOT, aggregate, default_cards, spread
 
-PARTS = ("endpoint", "build", "scale", "validation", "memory")
+PARTS = ("endpoint", "build", "scale", "validation", "memory", "search")
 SERVERS = (
     "nomengraph",
     "nomengraph-cold",
@@ -522,8 +522,12 @@ def main(argv: list[str] | None = None) -> int:
         "scale": None,
         "validation": None,
         "memory": [],
+        "search": None,
     }
+    from bench.search import part_search
+
     runners = {
+        "search": part_search,
         "endpoint": part_endpoint,
         "build": part_build,
         "scale": part_scale,

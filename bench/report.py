@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from bench import RESULTS, is_number, spread
+from bench.search import search_section
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 NOMENGRAPH = ("nomengraph", "nomengraph-cold")
@@ -821,6 +822,7 @@ def generated(data: dict, folder: Path, figures: Path | None = None) -> str:
         scale_section,
         validation_section,
         memory_section,
+        search_section,
     ):
         lines += section(data)
     lines += plots(data, folder, figures)
