@@ -3,6 +3,7 @@ levels, the chart's title and description, and texts of the data escaped."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -268,3 +269,49 @@ def test_coverage_chart_bar_lengths_are_the_shares_of_jobs():
     widths = [float(child(b, "rect").get("width")) for b in bars]
     assert widths[0] == pytest.approx(2 * widths[1]) and widths[2] == pytest.approx(2 * widths[0])
     assert texts(bars[0]) == ["A · Plan", "20 of 40 jobs · 6 of 8 competences"]
+
+
+def frame_texts() -> set[str]:
+    """Every text passed to ``_`` by the charts, the comparison, the heatmaps and the job
+    page's pictures (modules and templates)."""
+    import ast
+
+    import jinja2
+
+    from nomengraph import resources
+
+    server = resources.PACKAGE / "server"
+    texts: set[str] = set()
+    for name in ("charts", "profiles", "compare", "heatmap"):
+        tree = ast.parse((server / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                texts.add(node.args[0].value)
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    for name in ("compare", "heatmap", "job_profile"):
+        source = (server / "templates" / f"{name}.html").read_text(encoding="utf-8")
+        for _line, _function, message in env.extract_translations(source, gettext_functions=("_",)):
+            # with keyword arguments, the text comes first in a tuple
+            texts.add(message[0] if isinstance(message, tuple) else message)
+    return texts
+
+
+def test_every_frame_text_has_its_french():
+    import json
+
+    from nomengraph import resources
+
+    catalog = json.loads((resources.I18N / "fr-charts.json").read_text(encoding="utf-8"))
+    texts = frame_texts()
+    assert len(texts) > 80
+    assert sorted(texts - catalog.keys()) == []
+    assert sorted(catalog.keys() - texts) == []  # nothing left over
+    for english in texts:  # the same placeholders
+        placeholders = sorted(re.findall(r"%\((\w+)\)s", english))
+        assert sorted(re.findall(r"%\((\w+)\)s", catalog[english])) == placeholders, english

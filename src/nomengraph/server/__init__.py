@@ -269,6 +269,9 @@ def create_app(settings: Settings | None = None, *, processes: int = 1, **overri
     if importlib.util.find_spec("nomengraph.server.pages") is not None:
         pages = importlib.import_module("nomengraph.server.pages")
         app.register_blueprint(pages.bp)
+    from nomengraph.server import visuals
+
+    app.register_blueprint(visuals.bp)
     return app
 
 
