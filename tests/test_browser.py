@@ -61,17 +61,6 @@ FIRST = ("architecte entreprise", "Architecte d'Entreprise", "/id/cigref-2018/jo
 SECOND = ("urbaniste", "Urbaniste des systèmes d'information", "/id/cigref-2018/job/1.2")
 THIRD = ("concepteur develop", "Concepteur-Développeur", "/id/cigref-2018/job/3.2")
 
-# Features of the issue still being built: the step fails (strictly expected) until they land;
-# remove the mark once the feature is there (a pass then fails as XPASS(strict)).
-CHART = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the job page's profile chart (point 2) not built yet",
-)
-COMPARE = pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="/compare from the job page (point 3) not built yet"
-)
-
 
 @pytest.fixture(scope="module")
 def server(reference_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -202,7 +191,6 @@ def test_search_box_suggests_and_opens_the_job_page(page: Page):
     assert label in heading.text
 
 
-@CHART
 def test_job_page_draws_the_profile_chart(page: Page):
     typed, label, path = FIRST
     page.open(path)
@@ -226,7 +214,6 @@ def test_job_page_draws_the_profile_chart(page: Page):
     assert right <= WIDTH
 
 
-@COMPARE
 def test_compare_with_a_second_job_shows_both(page: Page):
     _, first, path = FIRST
     page.open(path)
