@@ -416,6 +416,78 @@ def expect_same_esco_occupation(params):
     }, lambda r: (r["occupation"], r["job"], r["otherJob"])
 
 
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+EDITIONS = ("cigref-2010", "cigref-2018", "sic")
+
+
+def expect_jobs_of_isco_group(params):
+    """Jobs whose chained ISCO-08 unit group (mappings/<edition>-isco) is the group or below it."""
+    code = params.get("isco", "2512")
+    editions = [params["edition"]] if params.get("edition") else EDITIONS
+    expected = set()
+    for edition in editions:
+        for row in _sssom(f"{edition}-isco"):
+            unit = row["object_id"].rsplit("/C", 1)[1]
+            if unit.startswith(code):
+                expected.add((row["subject_id"], unit, SKOS_NS + row["predicate_id"][5:]))
+    return expected, lambda r: (r["job"], r["unitGroup"], r["match"])
+
+
+def expect_job_onet(params):
+    job = _job_from_param(params.get("job", "cigref-2018/3.2"))
+    return {
+        (row["object_id"].rsplit("/", 1)[1], SKOS_NS + row["predicate_id"][5:], row["confidence"])
+        for edition in EDITIONS
+        for row in _sssom(f"{edition}-onet")
+        if row["subject_id"] == job
+    }, lambda r: (r["code"], r["match"], f"{r['confidence']:g}")
+
+
+def expect_job_competences_in_ecf_4(params):
+    """The card's e-CF 3.0 codes and levels, each with the 4.0 competences of ecf-3.0-4.0 that
+    continue it; fitsLevels: every printed level is one the 4.0 competence admits."""
+    edition, number = params.get("job", "cigref-2018/3.2").split("/")
+    ecf4 = yaml.safe_load((CARDS / "ecf" / "ecf-4.0.yaml").read_text(encoding="utf-8"))
+    admits = {c["code"]: set(c["levels"]) for c in ecf4["competences"]}
+    successors: dict[str, set[tuple[str, str]]] = {}
+    for row in _sssom("ecf-3.0-4.0"):
+        old, new = row["object_id"].rsplit("/", 1)[1], row["subject_id"].rsplit("/", 1)[1]
+        successors.setdefault(old, set()).add((new, SKOS_NS + row["predicate_id"][5:]))
+    expected = set()
+    for code, req in levels(CARD_DATA[edition][number]).items():
+        printed = set(range(req["level_min"], req["level_max"] + 1))
+        for new, match in successors.get(code) or {(None, None)}:
+            fits = None if new is None else printed <= admits[new]
+            expected.add((code, new, match, fits))
+    return expected, lambda r: (r["code"], r.get("code4"), r.get("match"), r.get("fitsLevels"))
+
+
+def test_a_2018_profile_in_ecf_4_names_the_dropped_competences_successor(store):
+    """Card 1.5 requires e-CF 3.0 D.7 Sales Management at level 5: e-CF 4.0 dropped it, D.5
+    Sales Development took it over (relatedMatch), and D.5 admits levels 2-4 only."""
+    rows = run_query(store, load_query("job-competences-in-ecf-4", QUERIES), {"job": "cigref-2018/1.5"})
+    by_code = {r["code"]: r for r in rows.records()}
+    assert by_code["D.7"]["code4"] == "D.5"
+    assert by_code["D.7"]["match"] == SKOS_NS + "relatedMatch"
+    assert by_code["D.7"]["fitsLevels"] is False
+    assert by_code["D.5"]["match"] == SKOS_NS + "closeMatch"
+    assert by_code["D.5"]["name4"] == "Sales Development"
+
+
+def test_jobs_of_a_higher_isco_group_include_its_unit_groups(store):
+    rows = run_query(
+        store,
+        load_query("jobs-of-isco-group", QUERIES),
+        {"isco": "25", "edition": "cigref-2018", "lang": "fr"},
+    ).records()
+    units = {r["unitGroup"] for r in rows}
+    assert {"2511", "2512", "2529"} <= units and all(u.startswith("25") for u in units)
+    assert {r["groupLabel"] for r in rows} == {
+        "Spécialistes des technologies de l’information et des communications"
+    }
+    assert all(r["edition"] == scheme("cigref-2018") for r in rows)
+
+
 def _project(row: dict, expected: dict) -> dict:
     return {k: row.get(k) for k in expected}
 

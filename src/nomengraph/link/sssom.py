@@ -25,7 +25,7 @@ from nomengraph.link.prefixes import LEXICAL, MANUAL, NO_TERM_FOUND, expand
 PREDICATES = frozenset(
     f"skos:{p}" for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 )
-JUSTIFICATIONS = frozenset({MANUAL, LEXICAL, "semapv:CompositeMatching"})
+JUSTIFICATIONS = frozenset({MANUAL, LEXICAL, "semapv:CompositeMatching", "semapv:MappingChaining"})
 COLUMNS = (
     "subject_id",
     "subject_label",
