@@ -16,7 +16,12 @@ from nomengraph.link import run as link_run
 ROOT = Path(__file__).resolve().parents[1]
 MELO = ROOT / "tests" / "fixtures" / "melo"
 ESCO = ROOT / "tests" / "fixtures" / "esco" / "v1.2.0"
-CORPUS = ["--corpus", str(MELO / "corpus_elements.tsv"), "--concepts", str(MELO / "concept_mapping.tsv")]  # fmt: skip
+CORPUS = [
+    "--corpus",
+    str(MELO / "corpus_elements.tsv"),
+    "--concepts",
+    str(MELO / "concept_mapping.tsv"),
+]
 
 
 def test_trec_order_breaks_ties_by_id_descending() -> None:
