@@ -142,7 +142,7 @@ def test_competence_page_lists_the_jobs_that_need_it(client):
     page = html(client.get("/id/ecf/3.0/competence/A.1"))
     assert "A.1" in page and "IS and Business Strategy Alignment" in page
     assert "Admissible levels" in page and 'href="/id/ecf/level/e-5"' in page
-    assert "Level descriptors" in page
+    assert "Levels and their descriptors" in page
     jobs = page[page.index("Jobs that need it") :]
     assert 'href="/id/cigref-2018/job/2.6"' in jobs
     # the 2010 jobs citing the matching e-CF 2.0 competence are listed too

@@ -1,0 +1,159 @@
+"""What a person reads on the pages of the reference build: e-CF competences (levels with their
+descriptors, the area by name, the other e-CF versions apart from the ESCO skills) and the
+concepts a job is mapped to, by label, never as a raw IRI."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+ID = "https://w3id.org/nomengraph/id/"
+LINKED_IRI = re.compile(r"^\s*https?://(data\.europa\.eu/esco/|w3id\.org/nomengraph/id/rome/)")
+
+
+class Page(HTMLParser):
+    """The elements of a page with their text: each element's id and class, the text inside it,
+    the links (href, text); every visible text node."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.stack: list[dict] = []
+        self.elements: list[dict] = []
+        self.texts: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._skip = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._skip += 1
+        if tag in ("br", "img", "input", "meta", "link", "hr", "wbr", "source"):
+            return
+        parent = self.stack[-1] if self.stack else None
+        element = {"tag": tag, "attrs": dict(attrs), "text": [], "parent": parent}
+        self.stack.append(element)
+        self.elements.append(element)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template"):
+            self._skip -= 1
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i]["tag"] == tag:
+                element = self.stack.pop(i)
+                del self.stack[i:]
+                if tag == "a" and "href" in element["attrs"]:
+                    self.links.append((element["attrs"]["href"], "".join(element["text"]).strip()))
+                return
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if data.strip():
+            self.texts.append(data.strip())
+        for element in self.stack:
+            element["text"].append(data)
+
+    def by_id(self, ident: str) -> dict:
+        found = [e for e in self.elements if e["attrs"].get("id") == ident]
+        assert found, f"no element #{ident}"
+        return found[0]
+
+    def inside(self, ident: str, tag: str) -> list[str]:
+        """The texts of the ``tag`` elements inside the element #ident."""
+        target = self.by_id(ident)
+        out = []
+        for e in self.elements:
+            if e["tag"] != tag:
+                continue
+            up = e["parent"]
+            while up is not None and up is not target:
+                up = up["parent"]
+            if up is target:
+                out.append(text_of(e))
+        return out
+
+
+def text_of(element: dict) -> str:
+    return " ".join("".join(element["text"]).split())
+
+
+@pytest.fixture(scope="module")
+def client(reference_app):
+    return reference_app.test_client()
+
+
+def page(client, path: str, lang: str = "en") -> Page:
+    response = client.get(path, headers={"Accept": "text/html", "Accept-Language": lang})
+    assert response.status_code == 200, (path, response.status_code)
+    return Page(response.get_data(as_text=True))
+
+
+def test_b1_lists_every_admissible_level_with_its_descriptor(client):
+    p = page(client, "/id/ecf/3.0/competence/B.1")
+    levels = [t for t in p.inside("levels", "th") if t.startswith("e-")]
+    assert levels == ["e-1", "e-2", "e-3"]
+    rows = p.inside("levels", "td")
+    assert len(rows) == 3
+    for row in rows:
+        assert len(row) > 20 and "No descriptor" not in row, row
+    # e-3 is printed by the CIGREF 2018 cards in French; e-1 and e-2 come from e-CF 4.0, said so
+    assert "créative" in rows[2]
+    assert all("e-CF 4.0" in r for r in rows[:2])
+
+
+def test_area_by_name_in_sentence_case(client):
+    def facts(lang: str) -> str:
+        p = page(client, "/id/ecf/3.0/competence/B.1", lang)
+        return " ".join(text_of(e) for e in p.elements if e["attrs"].get("class") == "facts")
+
+    assert "Build" in facts("en") and "BUILD" not in facts("en")
+    assert "Développer" in facts("fr") and "DEVELOPPER" not in facts("fr")
+    framework = [text_of(e) for e in page(client, "/id/ecf/3.0").elements if e["tag"] == "h2"]
+    assert any("Plan" in h for h in framework) and not any("PLAN" in h for h in framework)
+
+
+def test_other_versions_are_e_cf_only_and_esco_skills_have_their_own_section(client):
+    p = page(client, "/id/ecf/3.0/competence/B.1")
+    others = text_of(p.by_id("other-versions"))
+    assert "B.1 (e-CF 2.0)" in others
+    assert "esco" not in others.lower()
+    skills = p.inside("esco-skills", "li")
+    assert skills and all(not LINKED_IRI.match(s) for s in skills)
+    assert all(re.search(r"(exact|close|broader|narrower|related)", s) for s in skills)
+    hrefs = [h for h, _ in p.links if h.startswith("http://data.europa.eu/esco/skill/")]
+    assert hrefs and all(text and not text.startswith("http") for h, text in p.links if h in hrefs)
+
+
+def test_job_page_names_its_esco_occupation_isco_group_and_rome_fiche(client):
+    p = page(client, "/id/cigref-2018/job/2.6")
+    section = p.by_id("linked")
+    text = text_of(section)
+    assert "ESCO occupations" in text and "ROME fiches" in text and "ISCO-08 group" in text
+    rows = p.inside("linked", "tr")[1:]
+    assert any(re.search(r"\b(exact|close) match\b", r) for r in rows)
+    esco_links = [(h, t) for h, t in p.links if h.startswith("http://data.europa.eu/esco/")]
+    assert esco_links and all(t and not t.startswith("http") for _, t in esco_links)
+    assert any(re.match(r"^[0-9]{4} ", t) for h, t in esco_links if "/isco/" in h)
+    fr = text_of(page(client, "/id/cigref-2018/job/2.6", "fr").by_id("linked"))
+    assert "Professions ESCO" in fr and "correspondance" in fr
+
+
+def _jobs(client) -> list[str]:
+    home = page(client, "/id/scheme/cigref-2018")
+    paths = set()
+    for edition in ("cigref-2010", "cigref-2018", "sic"):
+        for href, _ in page(client, f"/id/scheme/{edition}").links:
+            if re.match(rf"^/id/{edition}/job/[0-9.]+$", href):
+                paths.add(href)
+    assert home.links
+    return sorted(paths)
+
+
+def test_no_job_page_shows_a_linked_concept_as_a_raw_iri(client):
+    jobs = _jobs(client)
+    assert len(jobs) > 100  # every job of the three reference editions
+    for path in jobs:
+        raw = [t for t in page(client, path).texts if LINKED_IRI.match(t)]
+        assert not raw, (path, raw[:3])
