@@ -97,6 +97,7 @@ class HeatRow:
     name: str
     levels: Mapping[str, Level] = field(default_factory=dict)
     group: str = ""
+    note: str = ""  # said after the name, which is cut to leave room for it ("no card")
 
 
 @dataclass(frozen=True)
@@ -459,7 +460,7 @@ def heatmap_chart(
     competence (grouped by area), each required level a cell coloured from light (e-1) to dark
     (e-5) with its level written in it."""
     names = area_names or {}
-    label_w, cell_w, cell_h, band_h = 290.0, 30.0, 22.0, 20.0
+    label_w, cell_w, cell_h, band_h = 250.0, 26.0, 22.0, 20.0
     columns = [c for _, cs in _by_area(competences) for c in cs]
     col_x = {c.code: label_w + i * cell_w for i, c in enumerate(columns)}
     width = label_w + cell_w * len(columns) + 10
@@ -471,8 +472,8 @@ def heatmap_chart(
         groups[-1][1].append(r)
     banded = any(g for g, _ in groups)
     body_h = sum((band_h if banded and g else 0) + cell_h * len(rs) for g, rs in groups)
-    legend_y = top + body_h + 16
-    height = legend_y + 34
+    legend_y = top + body_h + 12
+    height = legend_y + 50
     cells = sum(1 for r in rows for c in r.levels if c in col_x)
     desc = _(
         "%(rows)s jobs by %(cols)s competences grouped by e-CF area; each of the %(cells)s "
@@ -519,7 +520,7 @@ def heatmap_chart(
                 x=_n(col_x[c.code] + cell_w / 2),
                 y="36",
                 text_anchor="middle",
-                font_size="10.5",
+                font_size="10.5" if len(c.code) < 4 else "9.5",
                 fill=INK,
             )
     grid = _el(svg, "g", class_="grid", stroke=LINE)
@@ -551,8 +552,17 @@ def heatmap_chart(
                 y2=_n(y + cell_h),
                 stroke=LINE,
             )
-            _el(row, "title", r.name)
-            _el(row, "text", _clip(r.name, 44), x="8", y=_n(y + 15), class_="label", fill=INK)
+            _el(row, "title", f"{r.name} ({r.note})" if r.note else r.name)
+            label = f"{_clip(r.name, 36 - len(r.note))} ({r.note})" if r.note else _clip(r.name, 38)
+            _el(
+                row,
+                "text",
+                label,
+                x="8",
+                y=_n(y + 15),
+                class_="label",
+                fill=MUTED if r.note else INK,
+            )
             for code, lv in r.levels.items():
                 if code not in col_x:
                     continue
@@ -597,18 +607,18 @@ def heatmap_chart(
         fill=MUTED,
     )
     for i, level in enumerate(LEVELS):
-        x = label_w + i * 56
+        x = 8 + i * 56
         _el(
             legend,
             "rect",
             x=_n(x),
-            y=_n(legend_y + 3),
+            y=_n(legend_y + 25),
             width="22",
             height="16",
             fill=HEAT_COLOURS[level - 1],
             stroke=LINE,
         )
-        _el(legend, "text", f"e-{level}", x=_n(x + 26), y=_n(legend_y + 15), fill=INK)
+        _el(legend, "text", f"e-{level}", x=_n(x + 26), y=_n(legend_y + 37), fill=INK)
     return _markup(svg)
 
 
@@ -742,7 +752,7 @@ def diff_chart(
 def coverage_chart(chart_id: str, title: str, areas: Sequence[AreaCoverage]) -> Markup:
     """Per e-CF area, the share of the jobs requiring at least one of its competences (the bar)
     and how many of its competences they use (in words)."""
-    width, label_w, right = 640.0, 150.0, 220.0
+    width, label_w, right = 680.0, 150.0, 260.0
     plot_w = width - label_w - right
     row_h, top = 28.0, 24.0
     height = top + row_h * len(areas) + 8

@@ -277,9 +277,10 @@ def heatmap_page() -> Response:
     rows = [
         HeatRow(
             j.iri,
-            j.name if j.has_card else f"{j.name} ({no_card})",
+            j.name,
             j.levels,
             "" if matrix.family else family_of[j.iri],
+            "" if j.has_card else no_card,
         )
         for j in matrix.jobs
     ]
