@@ -10,7 +10,7 @@ built again when it is older than :data:`REMOTE_REFRESH` seconds.
 
 Parameters: ``q`` (at most 200 characters; empty: the page with no results), ``limit`` (1 to 50,
 default 10 in JSON, 20 on the page; larger values are capped), ``type`` (``job``,
-``competence``, ``esco-occupation``, ``rome-fiche``, ``concept``; comma-separated or repeated).
+``competence``, ``esco-occupation``, ``rome-fiche``; comma-separated or repeated).
 A JSON answer is a list of ``{"iri", "label", "type", "edition", "key", "href"}``: ``key`` is what
 a form takes for the item (``cigref-2018/2.6`` for a job, ``B.1`` for a competence, the IRI
 otherwise) and ``href`` the page to open (a local ``/id/...`` path, or the IRI of an external
@@ -51,7 +51,6 @@ TYPE_NAMES = {
     "competence": "e-CF competence",
     "esco-occupation": "ESCO occupation",
     "rome-fiche": "ROME fiche",
-    "concept": "Linked concept",
 }
 
 

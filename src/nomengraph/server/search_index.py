@@ -31,8 +31,9 @@ from rapidfuzz import fuzz, process
 
 from nomengraph import iris
 
-TYPES = ("job", "competence", "esco-occupation", "rome-fiche", "concept")
-"""The kinds of items, in the order they take when everything else is equal."""
+TYPES = ("job", "competence", "esco-occupation", "rome-fiche")
+"""The kinds of items, in the order they take when everything else is equal. Other concepts
+that jobs are mapped to (ISCO-08 groups...) are not searched."""
 
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"  # ESCO's own namespace
 ROME = iris.rome_scheme() + "/"
@@ -161,12 +162,13 @@ def edition_key(iri: str | None, item_iri: str) -> str:
     return ""
 
 
-def linked_type(iri: str) -> str:
+def linked_type(iri: str) -> str | None:
+    """The kind of a concept jobs are mapped to; None for a kind that is not searched."""
     if iri.startswith(ESCO_OCCUPATION):
         return "esco-occupation"
     if iri.startswith(ROME):
         return "rome-fiche"
-    return "concept"
+    return None
 
 
 def _year(value: str | None) -> float | None:
@@ -284,12 +286,15 @@ class SearchIndex:
             )
         for row in linked:
             iri = row["item"]
+            kind = linked_type(iri)
+            if kind is None:
+                continue
             notation = row.get("notation", "")
             if not notation and iri.startswith(ROME):
                 notation = iri[len(ROME) :]
             index.add(
                 iri,
-                linked_type(iri),
+                kind,
                 edition_key(row.get("edition"), iri),
                 row.get("name", ""),
                 row.get("kind", "pref"),

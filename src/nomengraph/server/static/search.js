@@ -17,8 +17,8 @@
  *       a picker inside a form: choosing a suggestion fills the field with the item's key and
  *       stays on the page. data-search-pick names the kinds offered: "job" (the key is
  *       <edition>/<number>, e.g. cigref-2018/2.6), "competence" (the e-CF code, e.g. B.1),
- *       a comma-separated list of kinds (job, competence, esco-occupation, rome-fiche,
- *       concept; the key of a mapped concept is its IRI), or "" for every kind.
+ *       a comma-separated list of kinds (job, competence, esco-occupation, rome-fiche;
+ *       the key of an ESCO occupation or ROME fiche is its IRI), or "" for every kind.
  *       Add data-search-fill="iri" to fill the field with the IRI instead of the key.
  *       (data-search-url="..." on any field asks another address than the header form's.)
  *       The field gets a "change" event, and the chosen item is in its dataset:
@@ -39,7 +39,6 @@
     "competence": "e-CF competence",
     "esco-occupation": "ESCO occupation",
     "rome-fiche": "ROME fiche",
-    "concept": "Linked concept",
     "none": "No result",
     "suggestions": "Suggestions"
   };
