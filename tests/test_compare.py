@@ -229,3 +229,57 @@ def test_french_frame(client):
         if len(cells) > 1
     }
     assert rows["D.11"] == "D.11 Identification des besoins"
+
+
+# An organisation's edition ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def acme_client(tmp_path_factory):
+    """The application over three 2018 jobs, the e-CF data and the example organisation's
+    edition (tests/fixtures/editions/acme)."""
+    import shutil
+    from pathlib import Path
+
+    from nomengraph.build import run_build
+    from nomengraph.server import create_app
+
+    root = tmp_path_factory.mktemp("acme-compare")
+    cards = root / "cards"
+    (cards / "cigref-2018").mkdir(parents=True)
+    shutil.copytree(resources.CARDS / "ecf", cards / "ecf")
+    for number in ("2.6", "5.1", "8.3"):
+        shutil.copy(resources.CARDS / "cigref-2018" / f"{number}.yaml", cards / "cigref-2018")
+    acme = Path(__file__).parent / "fixtures" / "editions" / "acme"
+    assert run_build(cards, root / "store", editions=[acme]).report.conforms
+    app = create_app(store=root / "store", processes=1)
+    yield app.test_client()
+    app.extensions["nomengraph"].close()
+
+
+def acme_levels() -> dict[str, str]:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "editions" / "acme" / "2.1.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {c["code"]: level_text(c["level_min"], c["level_max"]) for c in data["competences"]}
+
+
+def test_an_organisations_job_compares_with_the_reference(acme_client):
+    page = dom(acme_client.get("/compare?job=acme/2.1&job=cigref-2018/5.1"))
+    headings, shared, differing = compare_table(page)
+    assert [h.one("a").text() for h in headings] == [
+        "Administrateur systèmes",
+        "Assistant fonctionnel",
+    ]
+    assert headings[0].one("a").attrs["href"] == "/id/acme/job/2.1"
+    a, b = acme_levels(), card_levels("cigref-2018", "5.1")
+    assert {code: levels for code, levels in shared.items()} == {
+        code: [a[code], b[code]] for code in a.keys() & b.keys()
+    }
+    assert set(differing) == a.keys() ^ b.keys()
+    # and its edition has a heatmap
+    heat = dom(acme_client.get("/heatmap?edition=acme"))
+    table = heat.one("table", id="matrix-table")
+    rows = {cells[0].text().split()[0]: cells for cells in table_rows(table)}
+    assert "2.1" in rows
