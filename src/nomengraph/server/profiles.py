@@ -17,21 +17,18 @@ e-CF 2.0 (CIGREF 2010) and 3.0 (CIGREF 2018), so every edition's jobs are candid
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, TypeVar
 
 from flask import url_for
 
-from nomengraph import iris, query, resources
+from nomengraph import iris
 from nomengraph.server import charts
 from nomengraph.server.charts import Change, Competence, Level
 from nomengraph.server.i18n import _, current_locale
 
-JSON_RESULTS = "application/sparql-results+json"
 CLOSEST = 5
 _INTEGER = {
     "http://www.w3.org/2001/XMLSchema#" + t
@@ -42,25 +39,19 @@ _INTEGER = {
 # Running the page queries ---------------------------------------------------------------------
 
 
-@cache
-def _named(name: str) -> query.NamedQuery:
-    return query.parse_query(resources.require(resources.PAGE_QUERIES) / f"{name}.rq")
-
-
 def run_page(name: str, **params: str) -> list[dict[str, Any]]:
-    """The rows of the page query ``name`` with these parameters: variable -> value (IRIs and
-    texts as str, integers as int; unbound variables absent). A bad parameter value raises
+    """The rows of the page query ``name`` with these parameters, run as every page query is
+    (:func:`nomengraph.server.pages.store.select`): variable -> value (IRIs and texts as str,
+    integers as int; unbound variables absent). A bad parameter value raises
     :class:`nomengraph.query.ParamError`; a failing query the executor's ``QueryError``."""
-    from nomengraph.server import get_executor
+    from nomengraph.server.pages.store import select
 
-    text = query.bound_text(_named(name), params)
-    result = get_executor().run(text, accept=JSON_RESULTS)
     rows = []
-    for binding in json.loads(result.body)["results"]["bindings"]:
+    for terms in select(name, **params):
         row: dict[str, Any] = {}
-        for variable, term in binding.items():
-            value = term.get("value", "")
-            if term.get("datatype") in _INTEGER:
+        for variable, term in terms.items():
+            value: Any = term.value
+            if term.datatype in _INTEGER:
                 try:
                     value = int(value)
                 except ValueError:
