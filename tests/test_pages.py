@@ -12,10 +12,12 @@ import pytest
 import rdflib
 import yaml
 
+from html_dom import dom
 from nomengraph import resources
 from nomengraph.build import run_build
 from nomengraph.server import create_app
-from nomengraph.server.pages import valid_rest
+from nomengraph.server.errors import QueryTimeout, QueryTooLarge
+from nomengraph.server.pages import store, valid_rest
 
 ROOT = Path(__file__).parents[1]
 CARDS = resources.CARDS
@@ -186,6 +188,38 @@ def test_home_page(client):
     assert "Service Description" in page
     row = page[page.index('<tr><td><a href="/id/scheme/cigref-2010"') :].split("</tr>")[0]
     assert '<td class="num">2</td>' in row  # two 2010 jobs in this small store
+
+
+# Failures of the store -------------------------------------------------------------------------
+
+
+class _FailingExecutor:
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
+
+    def run(self, *args, **kwargs):
+        raise self.exc
+
+
+@pytest.mark.parametrize(
+    ("exc", "status"),
+    [(QueryTimeout("the query ran out of time (1 s)"), 503), (QueryTooLarge("too many rows"), 422)],
+)
+def test_a_failing_page_query_is_an_error_page_with_the_store_status(
+    client, monkeypatch, exc, status
+):
+    monkeypatch.setattr(store, "executor", lambda: _FailingExecutor(exc))
+    for path in ("/id/cigref-2018/job/2.6", "/"):
+        page = dom(client.get(path, headers={"Accept": "text/html"}), status)
+        assert page.one("h1").text() == "The page could not be built"
+        assert page.one("p", id="error-message").text() == str(exc)
+        assert page.one("p", class_="kind").text() == f"Error {status}"
+        assert any(a.attrs["href"] == "/" for a in page.one("article").all("a"))
+    french = dom(client.get("/id/cigref-2018/job/2.6", headers={"Accept-Language": "fr"}), status)
+    assert french.one("h1").text() == "La page n'a pas pu être construite"
+    r = client.get("/id/cigref-2018/job/2.6", headers={"Accept": "text/turtle"})
+    assert r.status_code == status and r.mimetype == "text/plain"
+    assert str(exc) in r.get_data(as_text=True)
 
 
 # Content negotiation ------------------------------------------------------------------------

@@ -157,3 +157,20 @@ def test_no_job_page_shows_a_linked_concept_as_a_raw_iri(client):
     for path in jobs:
         raw = [t for t in page(client, path).texts if LINKED_IRI.match(t)]
         assert not raw, (path, raw[:3])
+
+
+def test_labels_follow_the_page_language_then_the_other_then_any(reference_app):
+    from nomengraph.server.pages import store
+
+    both = "http://data.europa.eu/esco/occupation/9e2e6e1e-363b-4e1b-a673-7bc0f7343300"
+    english_only = "http://data.europa.eu/esco/occupation/1619d7f3-7d95-407c-a20e-47745bfcde73"
+    french_only = ID + "cigref-2010/job/4.5"
+    found = {}
+    for lang in ("en", "fr"):
+        with reference_app.test_request_context("/", headers={"Accept-Language": lang}):
+            found[lang] = store.labels([both, english_only, french_only])
+    assert found["en"][both] == "ICT system administrator"
+    assert found["fr"][both].startswith("administrateur de systèmes informatiques")
+    for lang in ("en", "fr"):
+        assert found[lang][english_only] == "data protection officer"
+        assert found[lang][french_only] == "Administrateur de bases de données"

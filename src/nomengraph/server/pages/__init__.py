@@ -16,23 +16,23 @@ One module per page: :mod:`.entity` (the ``/id/`` routes and content negotiation
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import flask
 
-_SERVER = Path(__file__).resolve().parent.parent
+from nomengraph import resources
+
+_SERVER = resources.PACKAGE / "server"
 
 bp = flask.Blueprint(
     "pages",
     __name__,
-    template_folder=str(_SERVER / "templates"),
-    static_folder=str(_SERVER / "static"),
+    template_folder=str(resources.require(_SERVER / "templates")),
+    static_folder=str(resources.require(_SERVER / "static")),
     static_url_path="/static",
 )
 
 # The page modules register their routes on ``bp`` when imported.
 from nomengraph.server.pages import entity, home, query  # noqa: E402
-from nomengraph.server.pages.store import valid_rest  # noqa: E402
 from nomengraph.server.pages.query import read_library  # noqa: E402
+from nomengraph.server.pages.store import valid_rest  # noqa: E402
 
 __all__ = ["bp", "entity", "home", "query", "read_library", "valid_rest"]

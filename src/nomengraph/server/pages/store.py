@@ -23,8 +23,6 @@ MAX_REST = 400  # longest ``/id/<rest>`` accepted (the graph's longest is ~50 ch
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 
-LANGS = ("fr", "en", "")  # label languages in the order of the cards (which are French)
-
 
 # Terms ----------------------------------------------------------------------------------------
 
@@ -97,10 +95,11 @@ def natural_key(text: str) -> list[tuple[int, int, str]]:
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p]
 
 
-def pick(terms: Iterable[Term], langs: tuple[str, ...] = LANGS) -> Term | None:
-    """The term in the first preferred language (or the first term)."""
+def pick(terms: Iterable[Term], langs: tuple[str, ...] | None = None) -> Term | None:
+    """The term in the first of ``langs`` (by default the page's language, then the other one,
+    then untagged) that has one; else the first term."""
     terms = list(terms)
-    for lang in langs:
+    for lang in preferred_langs() if langs is None else langs:
         for t in terms:
             if t.lang == lang:
                 return t
@@ -194,8 +193,8 @@ def best_labels(rows: Iterable[dict[str, Term]], key: str, label: str = "label")
 
 
 def labels(targets: Iterable[str]) -> dict[str, str]:
-    """A display label for each IRI that has one (skos:prefLabel, rdfs:label or dcterms:title,
-    in the page's language when there is a choice)."""
+    """A display label for each IRI that has one (skos:prefLabel, rdfs:label or dcterms:title):
+    in the page's language, else the other one, else any (:func:`best_labels`)."""
     param = page_query("labels").param("iri")
     wanted = sorted({t for t in targets if safe_iri(t) and _fits(param, t)})
     rows: list[dict[str, Term]] = []
