@@ -294,7 +294,7 @@ def frame_texts() -> set[str]:
             ):
                 texts.add(node.args[0].value)
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-    for name in ("compare", "heatmap", "job_profile"):
+    for name in ("compare", "heatmap", "heatmap_body", "heatmap_section", "job_profile"):
         source = (server / "templates" / f"{name}.html").read_text(encoding="utf-8")
         for _line, _function, message in env.extract_translations(source, gettext_functions=("_",)):
             # with keyword arguments, the text comes first in a tuple

@@ -178,3 +178,20 @@ def test_french_frame(client):
     table = page.one("table", id="coverage-table")
     profiled = [j for j in cards("cigref-2018").values() if j["competences"]]
     assert table_rows(table)[0][1].text().endswith(f" sur {len(profiled)}")
+
+
+def test_family_and_edition_pages_show_their_heatmap(client):
+    page = dom(client.get("/id/cigref-2018/family/2"))
+    section = page.one("section", id="heatmap")
+    codes, rows = matrix_table(section)
+    family = {n: j for n, j in cards("cigref-2018").items() if j["family"]["number"] == "2"}
+    assert sorted(rows) == sorted(family)
+    assert section.one("svg", class_="chart-heatmap") and section.one(
+        "svg", class_="chart-coverage"
+    )
+    assert [a.attrs["href"] for a in section.one("p").all("a")] == ["/heatmap?family=cigref-2018/2"]
+    page = dom(client.get("/id/scheme/cigref-2010"))
+    codes, rows = matrix_table(page.one("section", id="heatmap"))
+    assert codes == matrix_card()["codes"] and len(rows) == 33
+    # an edition without competences shows no heatmap
+    assert not dom(client.get("/id/scheme/sic")).all("section", id="heatmap")

@@ -75,6 +75,7 @@ class Matrix:
     edition_name: str
     title: str
     family: str  # family IRI, "" for a whole edition
+    family_number: str
     families: dict[str, str]  # family IRI -> "number · title"
     jobs: list[JobRow]
     competences: list[Competence]
@@ -175,6 +176,7 @@ def read_matrix(edition: str, family_number: str | None) -> Matrix:
         edition_names().get(edition, key),
         title,
         chosen,
+        family_number or "",
         families,
         sorted(
             jobs.values(),
@@ -221,7 +223,7 @@ def _error(exc: HeatmapError) -> Response:
             lines.append(_("The closest: %(list)s", list=", ".join(t for t, _h in exc.closest)))
         return plain_text("\n".join(lines), exc.status)
     return html_page(
-        "heatmap.html", exc.status, error=exc.message, closest=exc.closest, matrix=None, index=None
+        "heatmap.html", exc.status, error=exc.message, closest=exc.closest, heat=None, index=None
     )
 
 
@@ -252,25 +254,8 @@ def _index() -> list[dict[str, Any]]:
     return editions
 
 
-def heatmap_page() -> Response:
-    edition_arg = request.args.get("edition", "").strip()
-    family_arg = request.args.get("family", "").strip()
-    try:
-        if len(edition_arg) > MAX_VALUE or len(family_arg) > MAX_VALUE:
-            raise HeatmapError(_("A parameter is too long (over %(n)s characters).", n=MAX_VALUE))
-        if edition_arg and family_arg:
-            raise HeatmapError(_("Give an edition or a family, not both."))
-        if not edition_arg and not family_arg:
-            return html_page("heatmap.html", 200, error="", closest=[], matrix=None, index=_index())
-        if family_arg:
-            edition, number = _family_or_error(family_arg)
-            matrix = read_matrix(edition, number)
-        else:
-            matrix = read_matrix(_edition_or_error(edition_arg), None)
-    except HeatmapError as exc:
-        return _error(exc)
-    except QueryError as exc:
-        return _error(HeatmapError(str(exc), status_of(exc)))
+def pictures(matrix: Matrix) -> dict[str, Any]:
+    """What the heatmap shows of a matrix (template ``heatmap_body.html``, as ``heat``)."""
     names = area_names()
     family_of = {j.iri: matrix.families.get(j.family, "") for j in matrix.jobs}
     no_card = _("no card")
@@ -286,15 +271,10 @@ def heatmap_page() -> Response:
     ]
     has_levels = any(j.levels for j in matrix.jobs)
     areas = coverage(matrix, names) if has_levels else []
-    return html_page(
-        "heatmap.html",
-        200,
-        error="",
-        closest=[],
-        index=None,
-        matrix=matrix,
-        has_levels=has_levels,
-        chart=charts.heatmap_chart(
+    return {
+        "matrix": matrix,
+        "has_levels": has_levels,
+        "chart": charts.heatmap_chart(
             "chart-heatmap",
             _("Competences of the jobs of %(what)s", what=matrix.title),
             rows,
@@ -303,13 +283,62 @@ def heatmap_page() -> Response:
         )
         if has_levels
         else None,
-        coverage=areas,
-        coverage_chart=charts.coverage_chart(
+        "coverage": areas,
+        "coverage_chart": charts.coverage_chart(
             "chart-coverage", _("Coverage of the e-CF areas in %(what)s", what=matrix.title), areas
         )
         if areas
         else None,
-        areas=names,
-        no_card=no_card,
-        edition_key=edition_key(matrix.edition),
-    )
+        "no_card": no_card,
+        "page_href": url_for(
+            "visuals.heatmap",
+            **(
+                {"family": f"{edition_key(matrix.edition)}/{matrix.family_number}"}
+                if matrix.family
+                else {"edition": edition_key(matrix.edition)}
+            ),
+        ),
+        "edition_href": url_for("visuals.heatmap", edition=edition_key(matrix.edition)),
+    }
+
+
+def heatmap_visuals(iri: str) -> dict[str, Any]:
+    """The heatmap of the family or edition with this IRI, for its page (template
+    ``heatmap_section.html``); empty for anything else."""
+    rest = iri.removeprefix(iris.ID)
+    if rest == iri:
+        return {}
+    family = _FAMILY_IRI.match(rest)
+    if family:
+        edition, number = iris.edition(family.group(1)), family.group(2)
+    elif rest.startswith("scheme/"):
+        edition, number = iri, None
+    else:
+        return {}
+    try:
+        return pictures(read_matrix(edition, number))
+    except (HeatmapError, query.ParamError):
+        return {}
+
+
+def heatmap_page() -> Response:
+    edition_arg = request.args.get("edition", "").strip()
+    family_arg = request.args.get("family", "").strip()
+    try:
+        if len(edition_arg) > MAX_VALUE or len(family_arg) > MAX_VALUE:
+            raise HeatmapError(_("A parameter is too long (over %(n)s characters).", n=MAX_VALUE))
+        if edition_arg and family_arg:
+            raise HeatmapError(_("Give an edition or a family, not both."))
+        if not edition_arg and not family_arg:
+            return html_page("heatmap.html", 200, error="", closest=[], heat=None, index=_index())
+        if family_arg:
+            edition, number = _family_or_error(family_arg)
+            matrix = read_matrix(edition, number)
+        else:
+            matrix = read_matrix(_edition_or_error(edition_arg), None)
+        heat = pictures(matrix)
+    except HeatmapError as exc:
+        return _error(exc)
+    except QueryError as exc:
+        return _error(HeatmapError(str(exc), status_of(exc)))
+    return html_page("heatmap.html", 200, error="", closest=[], index=None, heat=heat)
