@@ -20,6 +20,7 @@ import jsonschema_rs
 import yaml
 
 from nomengraph import resources
+from nomengraph.texts import Words, both, joined, say
 
 # libyaml's parser when PyYAML was built with it (10-20x faster); the pure-Python one otherwise.
 # Syntax errors are always reported by the pure-Python parser, whose messages are the clearer.
@@ -35,17 +36,35 @@ EDITION_FILE = "edition.yaml"
 
 @dataclass(frozen=True)
 class CardProblem:
-    """One problem found in a card file."""
+    """One problem found in a card file: ``message`` in English, ``said`` the message in each
+    language when it is one of the catalog's texts (:mod:`nomengraph.texts`), made with
+    :meth:`of`; a problem is shown in the language of the run that reports it."""
 
     file: str
     line: int | None
     field: str
     message: str
+    said: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, file: str, line: int | None, field: str, key: str, /, **values: Any) -> CardProblem:
+        """The problem whose message is the catalog's text ``key`` filled with ``values``."""
+        words = both(key, **values)
+        return cls(file, line, field, words["en"], tuple(words.items()))
+
+    def message_in(self, lang: str = "en") -> str:
+        """The message in ``lang`` (in English when it has no other)."""
+        return dict(self.said).get(lang, self.message)
+
+    def shown(self, lang: str = "en", file: str | None = None) -> str:
+        """``file:line: [field] message``, the message in ``lang``."""
+        file = self.file if file is None else file
+        where = f"{file}:{self.line}" if self.line else file
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}:{field} {self.message_in(lang)}"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        field = f" [{self.field}]" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return self.shown()
 
 
 class CardError(ValueError):
@@ -124,75 +143,115 @@ def _node_line(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
 
 
 PATTERN_MEANINGS: dict[str, str] = {
-    r"^[1-5]([-/][1-5])?$": "a level is 1 to 5, or a range such as 2-4",
-    r"^[A-E]\.[0-9]{1,2}$": "an e-CF code is a letter A to E, a dot and a number (B.1, E.10)",
-    r"^[A-E]$": "an e-CF area is a letter A to E",
-    r"^[a-z][a-z0-9-]*[a-z0-9]-[0-9]+(\.[0-9]+)*$": "an id is the edition, a hyphen and the "
-    "job number (acme-1.2)",
-    r"^[a-z][a-z0-9-]*[a-z0-9]$": "an edition is a lower-case key: letters, digits and hyphens "
-    "(acme, acme-2025)",
-    r"^[a-z0-9]+(-[a-z0-9]+)*$": "an edition id is a lower-case key: letters, digits and "
-    "hyphens (acme, acme-2025)",
-    r"^[0-9]+(\.[0-9]+)*$": "a job number is numbers separated by dots (2, 2.6, 2.6.1)",
-    r"^[0-9]+$": "a family number is a whole number (2)",
-    r"^[0-9]+\.[0-9]+$": "a version is two numbers and a dot (3.0)",
-    r"^[KS][0-9]+$": "a knowledge or skill id is K or S and a number (K1, S4)",
-    r"^\S([\s\S]*\S)?$": "a text neither starts nor ends with a space",
-    r"^\S(.|\n)*\S$|^\S$": "a text neither starts nor ends with a space",
-    r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$": "a language is a tag such as fr, en or fr-CA",
+    r"^[1-5]([-/][1-5])?$": "pattern.level",
+    r"^[A-E]\.[0-9]{1,2}$": "pattern.code",
+    r"^[A-E]$": "pattern.area",
+    r"^[a-z][a-z0-9-]*[a-z0-9]-[0-9]+(\.[0-9]+)*$": "pattern.id",
+    r"^[a-z][a-z0-9-]*[a-z0-9]$": "pattern.edition",
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "pattern.edition-id",
+    r"^[0-9]+(\.[0-9]+)*$": "pattern.number",
+    r"^[0-9]+$": "pattern.family",
+    r"^[0-9]+\.[0-9]+$": "pattern.version",
+    r"^[KS][0-9]+$": "pattern.ksa",
+    r"^\S([\s\S]*\S)?$": "pattern.text",
+    r"^\S(.|\n)*\S$|^\S$": "pattern.text",
+    r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$": "pattern.language",
 }
-"""What each pattern of the schemas asks for, in words: a message names no regular expression."""
+"""What each pattern of the schemas asks for, in words (the key of its text in
+:mod:`nomengraph.texts`): a message names no regular expression."""
 
 
-def _pattern_message(err: jsonschema.ValidationError, name: str) -> str:
-    meaning = PATTERN_MEANINGS.get(str(err.validator_value))
-    if meaning is None:
-        described = err.schema.get("description") if isinstance(err.schema, dict) else None
-        meaning = f"expected: {described}" if described else "not in the expected form"
-    return f"{name} {err.instance!r}: {meaning}".lstrip()
+def shown_value(value: Any) -> str:
+    """A value as a card file writes it: ``'text'``, ``5``, ``true``, ``null``, a short list."""
+    if isinstance(value, str):
+        return repr(value)
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return str(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _unknown_fields(err: jsonschema.ValidationError) -> list[tuple[str, str]]:
+def _schema_words(err: jsonschema.ValidationError, path: list[Any]) -> Words:
+    """What a schema error means, in words in every language: the field and the value, then
+    what the card format asks for (no regular expression, no schema keyword)."""
+    kind, limit = err.validator, err.validator_value
+    name: Words | str = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    if not name:
+        name = both("schema.the-file")
+    value = shown_value(err.instance)
+    if kind == "type":
+        types = [limit] if isinstance(limit, str) else list(limit)
+        what = joined([both(f"type.{t}") for t in types], "or")
+        return both("schema.type", name=name, value=value, what=what)
+    if kind == "enum":
+        choices = ", ".join(shown_value(c) for c in limit)
+        return both("schema.enum", name=name, value=value, choices=choices)
+    if kind == "const":
+        return both("schema.const", name=name, value=value, expected=shown_value(limit))
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "maxLength"):
+        return both(f"schema.{kind}", name=name, value=value, limit=limit)
+    if kind == "minLength":
+        key = "schema.empty-text" if limit == 1 else "schema.minLength"
+        return both(key, name=name, value=value, limit=limit)
+    if kind in ("minItems", "maxItems"):
+        count = len(err.instance) if isinstance(err.instance, list) else 0
+        key = "schema.empty-list" if kind == "minItems" and limit == 1 else f"schema.{kind}"
+        return both(key, name=name, count=count, limit=limit)
+    if kind == "minProperties":
+        return both("schema.empty-mapping", name=name)
+    if kind == "uniqueItems":
+        return both("schema.uniqueItems", name=name)
+    if kind == "pattern":
+        meaning = both(PATTERN_MEANINGS.get(str(limit), "pattern.unknown"))
+        return both("schema.pattern", name=name, value=value, meaning=meaning)
+    return both("schema.other", name=name, value=value)
+
+
+def _unknown_fields(err: jsonschema.ValidationError) -> list[tuple[str, Words]]:
     """(field, message) for each field a mapping may not have, with the closest known one."""
     known = sorted((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else {})
     extras = [k for k in err.instance if k not in known] if isinstance(err.instance, dict) else []
     out = []
     for key in extras:
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
-        out.append((key, f"unknown field {key!r}{hint}"))
+        if close:
+            out.append((key, both("schema.unknown-close", key=key, close=close[0])))
+        else:
+            out.append((key, both("schema.unknown", key=key, known=", ".join(known))))
     return out
+
+
+def _problem(file: str, line: int | None, path: list[Any], words: Words) -> CardProblem:
+    return CardProblem(file, line, field_path(path), words["en"], tuple(words.items()))
 
 
 def schema_problems(data: Any, node: yaml.Node | None, file: str, schema: str) -> list[CardProblem]:
     """The problems of ``data`` against one of the schemas, each with its line and field, in line
-    order; messages say what is expected in words (no regular expression)."""
+    order; messages say in words, in every language, what is expected (no regular expression)."""
     if _fast_validator(schema).is_valid(data):
         return []
     problems = []
     for err in _validator(schema).iter_errors(data):
-        path = list(err.absolute_path)
-        message = err.message
-        if err.validator == "oneOf" and err.context:
+        if err.validator in ("oneOf", "anyOf") and err.context:
             # Report the most specific reason rather than "is not valid under any of the schemas".
             err = jsonschema.exceptions.best_match(err.context)
-            message = err.message
-            path = list(err.absolute_path)
+        path = list(err.absolute_path)
         if err.validator == "additionalProperties":
-            for key, text in _unknown_fields(err):
-                line = _node_line(node, [*path, key])
-                problems.append(CardProblem(file, line, field_path([*path, key]), text))
+            for key, words in _unknown_fields(err):
+                problems.append(_problem(file, _node_line(node, [*path, key]), [*path, key], words))
             continue
-        if err.validator == "pattern":
-            name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
-            message = _pattern_message(err, name)
         line = _node_line(node, path)
         if err.validator == "required":
             # Name the missing field itself; the line is that of the enclosing mapping.
-            missing = message.split("'")[1] if message.count("'") >= 2 else ""
-            path = [*path, missing] if missing else path
-            message = f"the field {missing!r} is required" if missing else message
-        problems.append(CardProblem(file, line, field_path(path), message))
+            missing = err.message.split("'")[1] if err.message.count("'") >= 2 else ""
+            if missing:
+                problems.append(
+                    _problem(file, line, [*path, missing], both("schema.required", key=missing))
+                )
+                continue
+        problems.append(_problem(file, line, path, _schema_words(err, path)))
     return sort_problems(problems)
 
 
@@ -203,15 +262,17 @@ def sort_problems(problems: Iterable[CardProblem]) -> list[CardProblem]:
 
 def _syntax_error(text: str, file: str) -> CardError:
     """The CardError for YAML text that does not parse, located by the pure-Python parser."""
+    # The parser's own detail stays as PyYAML says it (in English), after a lead-in in the
+    # run's language: it quotes the characters it met, which no catalog can foresee.
     try:
         yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        return CardError([CardProblem(file, line, "", f"YAML syntax: {exc.problem}")])
+        return CardError([CardProblem.of(file, line, "", "yaml.syntax", detail=exc.problem)])
     except yaml.YAMLError as exc:
-        return CardError([CardProblem(file, None, "", f"YAML syntax: {exc}")])
-    return CardError([CardProblem(file, None, "", "YAML syntax: not a single YAML document")])
+        return CardError([CardProblem.of(file, None, "", "yaml.syntax", detail=exc)])
+    return CardError([CardProblem.of(file, None, "", "yaml.not-one")])
 
 
 def parse_data(text: str, file: str) -> Any:
@@ -244,51 +305,59 @@ def check_card(card: Any, file: str = "<card>", node: yaml.Node | None = None) -
         return problems
     expected_id = f"{card['edition']}-{card['number']}"
     if card["id"] != expected_id:
+        line = _node_line(node, ["id"])
         problems.append(
-            CardProblem(file, _node_line(node, ["id"]), "id", f"must be {expected_id!r}")
+            CardProblem.of(file, line, "id", "card.id", value=card["id"], expected=expected_id)
         )
     seen: dict[str, int] = {}
     for i, req in enumerate(card["competences"]):
         path = ["competences", i]
         if req["level_min"] > req["level_max"]:
             problems.append(
-                CardProblem(
+                CardProblem.of(
                     file,
                     _node_line(node, [*path, "level_min"]),
                     field_path([*path, "level_min"]),
-                    f"level_min {req['level_min']} is above level_max {req['level_max']}",
+                    "card.levels-order",
+                    low=req["level_min"],
+                    high=req["level_max"],
                 )
             )
         printed = [int(x) for x in req["level"].replace("/", "-").split("-")]
         if (min(printed), max(printed)) != (req["level_min"], req["level_max"]):
             problems.append(
-                CardProblem(
+                CardProblem.of(
                     file,
                     _node_line(node, [*path, "level"]),
                     field_path([*path, "level"]),
-                    f"printed level {req['level']!r} does not match "
-                    f"level_min/level_max {req['level_min']}/{req['level_max']}",
+                    "card.printed-level",
+                    level=req["level"],
+                    low=req["level_min"],
+                    high=req["level_max"],
                 )
             )
         if req["code"] in seen:
             problems.append(
-                CardProblem(
+                CardProblem.of(
                     file,
                     _node_line(node, [*path, "code"]),
                     field_path([*path, "code"]),
-                    f"competence {req['code']} is listed twice "
-                    f"(also at competences[{seen[req['code']]}])",
+                    "card.twice",
+                    code=req["code"],
+                    index=seen[req["code"]],
                 )
             )
         seen.setdefault(req["code"], i)
     lines = (card.get("provenance") or {}).get("lines")
     if lines and lines[0] > lines[1]:
         problems.append(
-            CardProblem(
+            CardProblem.of(
                 file,
                 _node_line(node, ["provenance", "lines"]),
                 "provenance.lines",
-                "start after end",
+                "card.lines",
+                first=lines[0],
+                last=lines[1],
             )
         )
     return sort_problems(problems)
@@ -300,10 +369,12 @@ def load_card(path: str | Path) -> dict[str, Any]:
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CardError([CardProblem(file, None, "", f"not UTF-8 text: {exc.reason}")]) from None
+    except UnicodeDecodeError as exc:  # the decoder's and the system's detail, as they say it
+        problem = CardProblem.of(file, None, "", "file.not-utf8", detail=exc.reason)
+        raise CardError([problem]) from None
     except OSError as exc:
-        raise CardError([CardProblem(file, None, "", f"cannot read: {exc.strerror}")]) from None
+        problem = CardProblem.of(file, None, "", "file.unreadable", detail=exc.strerror)
+        raise CardError([problem]) from None
     data = parse_data(text, file)
     if check_card(data, file):
         # Only now build the node tree, to give each problem its line.
@@ -317,8 +388,9 @@ def load_data_file(path: str | Path, schema: str) -> dict[str, Any]:
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CardError([CardProblem(file, None, "", f"cannot read: {exc}")]) from None
+    except (OSError, UnicodeDecodeError) as exc:  # the system's detail, as it says it
+        problem = CardProblem.of(file, None, "", "file.unreadable", detail=exc)
+        raise CardError([problem]) from None
     data = parse_data(text, file)
     if schema_problems(data, None, file, schema):
         raise CardError(schema_problems(data, compose(text), file, schema))
@@ -338,26 +410,23 @@ def is_edition_folder(folder: str | Path) -> bool:
     return (Path(folder) / EDITION_FILE).is_file()
 
 
-def edition_folder_problem(folder: str | Path) -> str | None:
+def edition_folder_problem(folder: str | Path, lang: str = "en") -> str | None:
     """Why ``folder`` cannot be read as an organisation's edition (it is no folder, or has no
-    ``edition.yaml``), or None when it can. ``build DIR`` and ``validate DIR`` refuse such a
-    folder with this same message (exit code 2: the command cannot do its work)."""
+    ``edition.yaml``), in ``lang``, or None when it can. ``build DIR`` and ``validate DIR``
+    refuse such a folder with this same message (exit code 2: the command cannot do its work)."""
     folder = Path(folder)
     if not folder.is_dir():
-        return f"{folder}: no such folder"
+        return say("folder.missing", lang, folder=folder)
     if not is_edition_folder(folder):
-        return f"{folder}: no {EDITION_FILE} (docs/card-format.md: an organisation's edition)"
+        return say("folder.no-edition", lang, folder=folder, file=EDITION_FILE)
     return None
 
 
-def reference_folder_problem(cards: str | Path, command: str) -> str | None:
+def reference_folder_problem(cards: str | Path, command: str, lang: str = "en") -> str | None:
     """Why ``cards`` cannot be the reference cards folder of ``nomengraph COMMAND`` (it is an
-    organisation's edition), or None."""
+    organisation's edition), in ``lang``, or None."""
     if is_edition_folder(cards):
-        return (
-            f"{cards} is an organisation's edition (it has an {EDITION_FILE}): {command} it next "
-            f"to the reference nomenclatures with `nomengraph {command} {cards}`"
-        )
+        return say("folder.is-edition", lang, cards=cards, file=EDITION_FILE, command=command)
     return None
 
 
@@ -366,8 +435,9 @@ def load_edition(folder: str | Path) -> dict[str, Any]:
     a CardError names the file, the line and the field of each problem."""
     path = Path(folder) / EDITION_FILE
     if not path.is_file():
-        message = f"no {EDITION_FILE} here: an edition folder names its id, title and e-CF version"
-        raise CardError([CardProblem(str(folder), None, "", message)])
+        raise CardError(
+            [CardProblem.of(str(folder), None, "", "edition.none-here", file=EDITION_FILE)]
+        )
     return load_data_file(path, EDITION_SCHEMA)
 
 
@@ -390,15 +460,23 @@ def load_edition_cards(
             continue
         if card["edition"] != edition["id"]:
             line = _node_line(compose(path.read_text(encoding="utf-8")), ["edition"])
-            message = (
-                f"{card['edition']!r}: the cards of this folder are of edition {edition['id']!r} "
-                f"(its {EDITION_FILE})"
+            problems.append(
+                CardProblem.of(
+                    str(path),
+                    line,
+                    "edition",
+                    "card.other-edition",
+                    edition=card["edition"],
+                    expected=edition["id"],
+                    file=EDITION_FILE,
+                )
             )
-            problems.append(CardProblem(str(path), line, "edition", message))
             continue
         if card["id"] in ids:
-            message = f"duplicate id {card['id']!r} (also {ids[card['id']]})"
-            problems.append(CardProblem(str(path), 1, "id", message))
+            other = ids[card["id"]]
+            problems.append(
+                CardProblem.of(str(path), 1, "id", "card.duplicate-id", id=card["id"], other=other)
+            )
             continue
         ids[card["id"]] = str(path)
         if "provenance" not in card:
@@ -422,8 +500,11 @@ def scan_cards(
                 yield None, problem
             continue
         if card["id"] in ids:
-            message = f"duplicate id {card['id']!r} (also {ids[card['id']]})"
-            yield None, CardProblem(str(path), 1, "id", message)
+            other = ids[card["id"]]
+            yield (
+                None,
+                CardProblem.of(str(path), 1, "id", "card.duplicate-id", id=card["id"], other=other),
+            )
             continue
         ids[card["id"]] = str(path)
         yield card, None

@@ -20,6 +20,7 @@ from nomengraph.settings import Settings, SettingsError
 STORE_HELP = "store folder (default: store) or remote SPARQL endpoint URL (docs/remote-store.md)"
 PACKAGED_CARDS = "default: the reference nomenclatures shipped in the package"
 CARDS_HELP = f"cards folder ({PACKAGED_CARDS})"
+LANG_HELP = "language of the output: en (default) or fr; NOMENGRAPH_LANG sets it too"
 # Settings whose flag is not --<name with hyphens>, for messages about a bad value.
 FLAGS = {"exports": "--out", "query_timeout": "--timeout", "in_memory": "--on-disk"}
 
@@ -71,6 +72,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         mappings=getattr(args, "mappings", None),
         esco=getattr(args, "esco", None),
         rome=getattr(args, "rome", None),
+        lang=getattr(args, "lang", None),
     )
 
 
@@ -164,10 +166,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         load_cards,
         load_edition_cards,
     )
+    from nomengraph.texts import say
 
+    lang = Settings.load(lang=args.lang).lang
     path = Path(args.path)
     if not path.exists():
-        _err(f"{path}: no such file or folder")
+        print(say("error", lang, message=say("check.missing", lang, path=path)), file=sys.stderr)
         return EXIT_ERROR
     try:
         if path.is_file():
@@ -181,15 +185,16 @@ def cmd_check(args: argparse.Namespace) -> int:
                 raise CardError(problems)
         else:
             if not any(iter_card_files(path)):
-                _err(f"{path}: no card files (*.yaml)")
+                message = say("check.empty", lang, path=path)
+                print(say("error", lang, message=message), file=sys.stderr)
                 return EXIT_ERROR
             cards = load_cards(path)
     except CardError as exc:
         for p in exc.problems:
-            print(str(p))
-        print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
+            print(p.shown(lang))
+        print(say("check.problems", lang, n=len(exc.problems)), file=sys.stderr)
         return EXIT_NONCONFORMING
-    print(f"{len(cards)} card(s) conform to the card format")
+    print(say("check.conform", lang, n=len(cards)))
     return EXIT_OK
 
 
@@ -216,34 +221,36 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from nomengraph.validate import run_validate
 
-    _settings(args)  # a bad setting stops here, named
+    lang = _settings(args).lang  # a bad setting stops here, named
     if args.cards is not None:
         import os
 
         os.environ["NOMENGRAPH_CARDS"] = str(args.cards)
     path = Path(args.path) if args.path else None
-    return run_validate(path, args.format, args.engine, args.lang)
+    return run_validate(path, args.format, args.engine, lang)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from nomengraph.build import BuildError, run_build
     from nomengraph.cards import edition_folder_problem, reference_folder_problem
+    from nomengraph.texts import listed, say
     from nomengraph.validate import edition_view
 
     s = _settings(args)
+    lang = s.lang
     editions: list[Path] = list(getattr(args, "editions", None) or [])
     for problem in [
-        *map(edition_folder_problem, editions),
-        reference_folder_problem(s.cards, "build"),
+        *(edition_folder_problem(e, lang) for e in editions),
+        reference_folder_problem(s.cards, "build", lang),
     ]:
         if problem:
-            _err(problem)
+            print(say("error", lang, message=problem), file=sys.stderr)
             return EXIT_ERROR
     remote = None
     if (Path(s.store) / "CURRENT").exists():
-        kept = f"the previous store at {s.store} was left as it was"
+        kept = say("build.kept.store", lang, store=s.store)
     else:
-        kept = f"no store was written at {s.store}"
+        kept = say("build.kept.none", lang, store=s.store)
     if s.remote_store is not None:
         from nomengraph.remote import RemoteStore
         from nomengraph.store import StoreError
@@ -253,7 +260,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         except StoreError as exc:
             _err(str(exc))
             return EXIT_ERROR
-        kept = f"the graphs served by {remote.display_url} were left as they were"
+        kept = say("build.kept.remote", lang, url=remote.display_url)
     try:
         result = run_build(
             s.cards,
@@ -265,7 +272,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             rome_dir=s.rome,
             remote=remote,
             editions=editions,
-            lang=args.lang,
+            lang=lang,
         )
     except BuildError as exc:
         _err(f"{exc}\n{kept[0].upper()}{kept[1:]}.")
@@ -274,14 +281,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         edition_view(result.report, editions)  # what `validate DIR` shows
         sys.stdout.write(result.report.to_table())
         found = [
-            f"{n} {what}"
-            for n, what in (
-                (len(result.report.problems), "card format error(s)"),
-                (len(result.report.violations), "violation(s)"),
+            say(key, lang, n=n)
+            for n, key in (
+                (len(result.report.problems), "count.Error"),
+                (len(result.report.violations), "count.Violation"),
             )
             if n
         ]
-        print(f"build stopped: the data has {' and '.join(found)}; {kept}.", file=sys.stderr)
+        print(say("build.stopped", lang, found=listed(found, lang), kept=kept), file=sys.stderr)
         return EXIT_NONCONFORMING
     print(result.summary())
     return EXIT_OK
@@ -597,12 +604,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="SHACL engine: turbo (pyshacl-turbo, Rust; the default) or pyshacl (the reference, "
         "slower; both give the same results)",
     )
-    p.add_argument(
-        "--lang",
-        choices=("en", "fr"),
-        default="en",
-        help="language of the validation messages (default: en)",
-    )
+    p.add_argument("--lang", choices=("en", "fr"), help=LANG_HELP)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="convert + validate + load the on-disk store, atomically")
@@ -622,12 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--esco", type=Path, help="ESCO CSV export folder to load (graph esco)")
     p.add_argument("--rome", type=Path, help="ROME v4 CSV folder to load (graph rome)")
-    p.add_argument(
-        "--lang",
-        choices=("en", "fr"),
-        default="en",
-        help="language of the validation messages (default: en)",
-    )
+    p.add_argument("--lang", choices=("en", "fr"), help=LANG_HELP)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("stats", help="triples per graph, jobs and requirements per edition")
@@ -682,6 +679,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check card files against the card format (JSON Schema)")
     p.add_argument("path", help="a card file or a folder of cards")
+    p.add_argument("--lang", choices=("en", "fr"), help=LANG_HELP)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("link", help="mappings to ESCO/ROME: check, match, propose, evaluate")

@@ -808,13 +808,14 @@ def _card_sources(
             continue
         where = str(Path(folder) / EDITION_FILE)
         if edition["id"] in editions or edition["id"] in EDITIONS:
-            message = f"edition {edition['id']!r} is already built from another folder"
-            problems.append(CardProblem(where, 1, "id", message))
+            problems.append(CardProblem.of(where, 1, "id", "edition.taken", edition=edition["id"]))
             continue
         if edition["ecf"] not in versions:
             known = ", ".join(sorted(versions))
-            message = f"e-CF {edition['ecf']} is not among the frameworks built ({known})"
-            problems.append(CardProblem(where, None, "ecf", message))
+            problem = CardProblem.of(
+                where, None, "ecf", "edition.framework", version=edition["ecf"], known=known
+            )
+            problems.append(problem)
             continue
         cards, found = load_edition_cards(folder, edition)
         problems.extend(found)

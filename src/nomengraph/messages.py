@@ -19,9 +19,7 @@ from rdflib.namespace import RDFS, SH
 from rdflib.term import Node
 
 from nomengraph import iris
-
-LANGUAGES = ("en", "fr")
-"""The languages of the messages (the shapes carry both); English by default."""
+from nomengraph.texts import check_lang
 
 JOB = re.compile(
     "^" + re.escape(iris.ID) + r"(?P<edition>[a-z0-9-]+)/job/(?P<number>[0-9]+(?:\.[0-9]+)*)"
@@ -120,9 +118,7 @@ class Namer:
         labels: dict[str, dict[str, str]] | None = None,
         admissible: dict[str, list[int]] | None = None,
     ) -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"unknown language {lang!r} ({' or '.join(LANGUAGES)})")
-        self.lang = lang
+        self.lang = check_lang(lang)
         self.titles = titles or {}
         self.labels = labels or {}
         self.admissible = admissible or {}

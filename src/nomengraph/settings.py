@@ -69,6 +69,7 @@ class Settings:
     store_graph_store: str = ""  # the Graph Store HTTP Protocol endpoint, when there is one
     store_timeout: float = 30.0  # seconds, for each request to the remote store
     store_auth: str = "basic"  # how store_user/store_password are sent: basic or digest
+    lang: str = "en"  # the language of validate, build and check output: en or fr
 
     @property
     def remote_store(self) -> str | None:
@@ -102,7 +103,7 @@ class Settings:
 _MINIMUM: dict[str, float] = {"port": 1, "workers": 1, "max_rows": 1}
 _POSITIVE = {"query_timeout", "header_timeout", "body_timeout", "store_timeout"}
 _MAXIMUM: dict[str, float] = {"port": 65535}
-_CHOICES: dict[str, tuple[str, ...]] = {"store_auth": ("basic", "digest")}
+_CHOICES: dict[str, tuple[str, ...]] = {"store_auth": ("basic", "digest"), "lang": ("en", "fr")}
 
 
 def _checked(cls: type, name: str, source: str, value: Any) -> Any:

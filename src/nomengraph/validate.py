@@ -36,7 +36,6 @@ from nomengraph.exitcodes import EXIT_ERROR, EXIT_NONCONFORMING, EXIT_OK
 from nomengraph.messages import (
     COMPETENCE,
     JOB,
-    LANGUAGES,
     LEVEL,
     MATRIX,
     Namer,
@@ -44,6 +43,7 @@ from nomengraph.messages import (
     named_shape,
     vocabulary_labels,
 )
+from nomengraph.texts import LANGUAGES, check_lang, decimal, say
 
 SHAPES_DIR = resources.SHAPES
 """The SHACL shapes (package data, next to the vocabulary)."""
@@ -131,12 +131,14 @@ class Result:
 @dataclass
 class Report:
     """What validation found: ``conforms`` is true when there is no violation (warnings and
-    infos record source faults and do not make the data non-conforming)."""
+    infos record source faults and do not make the data non-conforming). ``lang``: the
+    language the report was made in; its table and text are said in it, all of them."""
 
     results: list[Result]
     graph: Graph = field(repr=False)
     seconds: float = 0.0
     problems: list[Any] = field(default_factory=list)  # CardProblem found before SHACL
+    lang: str = "en"
 
     @property
     def conforms(self) -> bool:
@@ -163,41 +165,47 @@ class Report:
 
     def to_text(self) -> str:
         """One line per problem, as ``nomengraph check`` prints them: ``file:line [field]
-        message`` (a severity first for the shapes' results), then the summary line."""
-        lines = []
-        for p in self.problems:
-            where = f"{_shown(p.file)}:{p.line}" if p.line else _shown(p.file)
-            field = f" [{p.field}]" if p.field else ""
-            lines.append(f"{where}:{field} {p.message}")
+        message`` (a severity first for the shapes' results), then the summary line; in the
+        report's language."""
+        lines = [p.shown(self.lang, _shown(p.file)) for p in self.problems]
         for r in self.results:
             where, fld = r.where()
             field = f" [{fld}]" if fld else ""
-            lines.append(f"{where}:{field} {r.severity.lower()}: {r.message}")
-        return "\n".join([*lines, self.to_table().splitlines()[-1]]) + "\n"
+            severity = say(f"severity.{r.severity}", self.lang).lower()
+            lines.append(f"{where}:{field} {severity}: {r.message}")
+        return "\n".join([*lines, self.summary()]) + "\n"
 
     def to_table(self) -> str:
-        """A readable text table: severity | card/entity | field | message."""
-        rows = [("severity", "card/entity", "field", "message")]
+        """A readable text table: severity | card/entity | field | message (the headers, the
+        severities and the summary in the report's language)."""
+        header = ("severity", "where", "field", "message")
+        rows = [tuple(say(f"header.{h}", self.lang) for h in header)]
+        error = say("severity.Error", self.lang)
         for p in self.problems:
             where = f"{_shown(p.file)}:{p.line}" if p.line else _shown(p.file)
-            rows.append(("Error", where, p.field, p.message))
+            rows.append((error, where, p.field, p.message_in(self.lang)))
         for r in self.results:
-            rows.append((r.severity, *r.where(), r.message))
+            rows.append((say(f"severity.{r.severity}", self.lang), *r.where(), r.message))
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         lines = []
         for i, row in enumerate(rows):
             cells = [row[j].ljust(widths[j]) for j in range(3)]
             lines.append(" | ".join([*cells, row[3]]).rstrip())
             if i == 0:
-                lines.append("-+-".join("-" * w for w in [*widths, 7]))
-        counts = self.counts()
-        summary = ", ".join(f"{counts[s]} {s.lower()}(s)" for s in SEVERITIES)
-        if self.problems:
-            summary = f"{len(self.problems)} card format error(s), " + summary
-        verdict = "conforms" if self.conforms else "does not conform"
+                lines.append("-+-".join("-" * w for w in [*widths, len(row[3])]))
         lines.append("")
-        lines.append(f"{summary}: the data {verdict}")
+        lines.append(self.summary())
         return "\n".join(lines) + "\n"
+
+    def summary(self) -> str:
+        """The counts and the verdict, in the report's language: ``2 violation(s), 0
+        warning(s), 0 info(s): the data does not conform``."""
+        counts = self.counts()
+        parts = [say(f"count.{s}", self.lang, n=counts[s]) for s in SEVERITIES]
+        if self.problems:
+            parts.insert(0, say("count.Error", self.lang, n=len(self.problems)))
+        verdict = "verdict.conforms" if self.conforms else "verdict.fails"
+        return say(verdict, self.lang, counts=", ".join(parts))
 
 
 def _shown(file: str) -> str:
@@ -341,8 +349,7 @@ def validate_graph(
     the module doc). ``engine``: one of :data:`ENGINES`. ``Report.seconds`` counts the store of
     the data and the engine's run. ``lang``: the language of the messages (:data:`LANGUAGES`).
     """
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r} ({' or '.join(LANGUAGES)})")
+    check_lang(lang)
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes() if shapes is None else shapes
@@ -354,7 +361,7 @@ def validate_graph(
     if not isinstance(report_graph, Graph):  # the engine's ValidationFailure: a broken shape
         raise ValueError(f"SHACL validation failed: {report_graph}")
     namer = Namer(lang, _job_titles(store), _labels(ont), _admissible_levels(store))
-    return Report(_results(report_graph, shapes, namer), report_graph, seconds)
+    return Report(_results(report_graph, shapes, namer), report_graph, seconds, lang=lang)
 
 
 def _labels(ontology: Graph | None) -> dict[str, dict[str, str]]:
@@ -567,7 +574,7 @@ def map_to_cards(report: Report, cards_dir: str | Path | CardIndex) -> Report:
     located = sorted(
         (replace(r, location=index.locate(r)) for r in report.results), key=_location_order
     )
-    return Report(located, report.graph, report.seconds, list(report.problems))
+    return Report(located, report.graph, report.seconds, list(report.problems), report.lang)
 
 
 def _location_order(result: Result) -> tuple[Any, ...]:
@@ -611,7 +618,7 @@ def validate_cards(
     try:
         card = load_card(path)
     except CardError as exc:
-        return Report([], Graph(), problems=list(exc.problems))
+        return Report([], Graph(), problems=list(exc.problems), lang=check_lang(lang))
     card.setdefault("provenance", {"source": path.name})
 
     ref = Path(reference) if reference is not None else Settings.load().cards
@@ -664,7 +671,8 @@ def check_dataset(
     try:
         converted = convert(Path(cards_dir), progress=progress, editions=editions)
     except CardError as exc:
-        return None, Report([], Graph(), problems=sort_problems(exc.problems))
+        problems = sort_problems(exc.problems)
+        return None, Report([], Graph(), problems=problems, lang=check_lang(lang))
     report = validate_graph(converted.quads, engine=engine, lang=lang)
     return converted, map_to_cards(report, CardIndex.scan(cards_dir, *editions))
 
@@ -672,8 +680,9 @@ def check_dataset(
 def edition_view(report: Report, folders: Sequence[Path]) -> None:
     """What ``validate DIR`` and ``build DIR`` show of a report: every card-format problem and
     violation, and the warnings and infos located in the edition ``folders``; the warnings and
-    infos of the reference nomenclatures left out are counted on standard error (the verdict,
-    which only problems and violations decide, does not change). No folder: all is shown."""
+    infos of the reference nomenclatures left out are counted on standard error, in the
+    report's language (the verdict, which only problems and violations decide, does not
+    change). No folder: all is shown."""
     if not folders:
         return
     roots = [Path(f).resolve() for f in folders]
@@ -688,11 +697,7 @@ def edition_view(report: Report, folders: Sequence[Path]) -> None:
     hidden = len(report.results) - len(kept)
     report.results = kept
     if hidden:
-        print(
-            f"{hidden} warning(s) and info(s) of the reference nomenclatures not shown "
-            "(`nomengraph validate` lists them)",
-            file=sys.stderr,
-        )
+        print(say("hidden", report.lang, n=hidden), file=sys.stderr)
 
 
 def run_validate(
@@ -711,19 +716,19 @@ def run_validate(
     1 when there are violations or cards that do not follow the card format, 2 when it cannot
     validate (missing path, a folder without ``edition.yaml``, unreadable shapes, unknown engine,
     format or language). ``engine``: one of :data:`ENGINES`, by default :data:`DEFAULT_ENGINE`.
-    ``lang``: the language of the messages, English by default (:data:`LANGUAGES`).
+    ``lang``: the language of the whole output, English by default (:data:`LANGUAGES`).
     """
     from nomengraph.cards import edition_folder_problem, reference_folder_problem
     from nomengraph.settings import Settings
 
     def error(message: str) -> int:
-        print(f"nomengraph: error: {message}", file=sys.stderr)
+        print(say("error", lang if lang in LANGUAGES else "en", message=message), file=sys.stderr)
         return EXIT_ERROR
 
-    if fmt not in ("table", "text", "ttl"):
-        return error(f"unknown format {fmt!r} (table, text or ttl)")
     if lang not in LANGUAGES:
         return error(f"unknown language {lang!r} ({' or '.join(LANGUAGES)})")
+    if fmt not in ("table", "text", "ttl"):
+        return error(f"unknown format {fmt!r} (table, text or ttl)")
     engine = engine or DEFAULT_ENGINE
     if engine not in ENGINES:
         return error(f"unknown engine {engine!r} ({' or '.join(ENGINES)})")
@@ -732,9 +737,9 @@ def run_validate(
             report = validate_cards(path, engine=engine, lang=lang)
         else:
             editions = [] if path is None else [path]
-            problem = edition_folder_problem(path) if path is not None else None
+            problem = edition_folder_problem(path, lang) if path is not None else None
             cards_dir = Settings.load().cards
-            problem = problem or reference_folder_problem(cards_dir, "validate")
+            problem = problem or reference_folder_problem(cards_dir, "validate", lang)
             if problem:
                 return error(problem)
             if not cards_dir.is_dir():
@@ -745,11 +750,11 @@ def run_validate(
         return error(str(exc))
     if fmt == "ttl":
         for p in report.problems:
-            print(str(p), file=sys.stderr)
+            print(p.shown(lang), file=sys.stderr)
         sys.stdout.write(report.to_turtle())
     elif fmt == "text":
         sys.stdout.write(report.to_text())
     else:
         sys.stdout.write(report.to_table())
-    print(f"validation took {report.seconds:.1f} s", file=sys.stderr)
+    print(say("took", lang, seconds=decimal(report.seconds, lang)), file=sys.stderr)
     return EXIT_OK if report.conforms else EXIT_NONCONFORMING
