@@ -184,3 +184,17 @@ def test_the_job_page_in_french(client):
     assert page.one("section", id="changes-since-1").one("h2").text() == (
         "Ce qui a changé depuis CIGREF 2010"
     )
+
+
+def test_area_names_in_sentence_case_in_the_frames_language(reference_app):
+    with reference_app.test_request_context("/?lang=fr"):
+        names = profiles.area_names()
+    assert names["B"] == "Développer" and names["E"] == "Gérer" and names["A"] == "Planifier"
+    with reference_app.test_request_context("/?lang=en"):
+        assert profiles.area_names() == {
+            "A": "Plan",
+            "B": "Build",
+            "C": "Run",
+            "D": "Enable",
+            "E": "Manage",
+        }

@@ -192,7 +192,8 @@ def job_ref(iri: str) -> JobRef | None:
 
 
 def area_names(locale: str | None = None) -> dict[str, str]:
-    """e-CF area letter -> its name in the frame's language, in proper case (``Plan``)."""
+    """e-CF area letter -> its name in the frame's language, in sentence case as the e-CF pages
+    write it (``Plan``, ``Développer``)."""
     locale = locale or current_locale()
 
     def make() -> list[dict[str, Any]]:
@@ -204,12 +205,9 @@ def area_names(locale: str | None = None) -> dict[str, str]:
         for lang, variable in (("fr", "nameFr"), ("en", "nameEn")):
             if row.get(variable) and not langs.get(lang):
                 langs[lang] = row[variable]
-    names: dict[str, str] = {}
-    for area, langs in by_area.items():
-        name = _pick(langs, locale)
-        if name:
-            names[area] = name[:1].upper() + name[1:].lower() if name.isupper() else name
-    return names
+    from nomengraph.server.pages.competence import area_name
+
+    return {area: area_name(_pick(langs, locale)) for area, langs in by_area.items()}
 
 
 def competence_of(row: Mapping[str, Any], locale: str) -> Competence:
