@@ -245,6 +245,15 @@ def test_page_query_files_parse_and_use_the_prefix_table():
             assert prefixes.PREFIXES.get(prefix) == namespace, (path.name, prefix)
 
 
+def test_library_queries_use_the_prefix_table():
+    paths = sorted(resources.QUERIES.glob("*.rq"))
+    assert len(paths) > 10
+    for path in paths:
+        text = library.parse_query(path).text
+        for prefix, namespace in re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text):
+            assert prefixes.PREFIXES.get(prefix) == namespace, (path.name, prefix)
+
+
 def _sparql_like(text: str) -> bool:
     return bool(re.search(r"(?is)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b.*\{.*\?\w", text))
 
@@ -317,6 +326,11 @@ def test_one_prefix_table():
 
     assert EXPORT == prefixes.subset(prefixes.EXPORTED)
     assert _prefixes() == EXPORT
+    from nomengraph.vocabularies import OUTPUT_PREFIXES
+
+    assert OUTPUT_PREFIXES == prefixes.subset(prefixes.IMPORTED)
+    assert OUTPUT_PREFIXES["esco"] == "http://data.europa.eu/esco/occupation/"
+    assert prefixes.shorten("http://data.europa.eu/esco/model#ISCOGroup") == "escomodel:ISCOGroup"
     assert prefixes.shorten(JOB) == "id:cigref-2018/job/2.6"
     assert prefixes.shorten(JOB, prefixes.MAPPING) == "ng2018:2.6"
     assert prefixes.shorten("https://w3id.org/nomengraph/def/Job") == "ng:Job"

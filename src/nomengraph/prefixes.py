@@ -2,9 +2,11 @@
 
 :data:`PREFIXES` maps each prefix to its namespace, in a fixed order (exports declare them in
 this order). Everything that shortens or expands IRIs goes through it: the exports' Turtle
-(:data:`EXPORTED`), the SPARQL endpoint's Turtle, the query command's tables, the web pages, the
-``PREFIX`` lines of the queries shipped in the package (a test holds them to this table), and
-the CURIEs of the mapping files (:data:`MAPPING`).
+(:data:`EXPORTED`), the import stage's Turtle (:data:`IMPORTED`), the SPARQL endpoint's
+Turtle, the query command's tables, the web pages, the ``PREFIX`` lines of the queries shipped
+in the package (a test holds them to this table), and the CURIEs of the mapping files
+(:data:`MAPPING`). ``esco:`` names ESCO's occupations; ESCO's model (its classes and
+properties) is ``escomodel:``.
 
 :func:`shorten` and :func:`expand` go through a ``curies`` converter, so the longest namespace
 wins and a CURIE with an unknown prefix is an error rather than a guess. The default converter
@@ -23,6 +25,7 @@ from nomengraph import iris
 
 __all__ = [
     "EXPORTED",
+    "IMPORTED",
     "MAPPING",
     "NARROW",
     "PREFIXES",
@@ -57,7 +60,8 @@ PREFIXES: dict[str, str] = {
     "esco": "http://data.europa.eu/esco/occupation/",
     "escoskill": "http://data.europa.eu/esco/skill/",
     "isco": "http://data.europa.eu/esco/isco/",
-    "escomodel": "http://data.europa.eu/esco/model#",
+    "escomodel": "http://data.europa.eu/esco/model#",  # ESCO's classes and properties
+    "iso-thes": "http://purl.org/iso25964/skos-thes#",  # ESCO's concept status
     "rome": iris.ID + "rome/",
     # mappings (SSSOM)
     "sssom": "https://w3id.org/sssom/",
@@ -90,6 +94,10 @@ EXPORTED = (
     "xsd",
 )
 """The prefixes the exports (and the SPARQL endpoint's Turtle) declare, in this order."""
+
+IMPORTED = (*EXPORTED, "escomodel", "iso-thes", "esco", "escoskill", "isco")
+"""The prefixes of the Turtle the import stage writes: ESCO's model and status terms
+(``escomodel:Occupation``; ``esco:`` names ESCO's occupations) and its concepts as well."""
 
 MAPPING = (
     "ng2010",

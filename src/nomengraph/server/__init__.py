@@ -191,11 +191,10 @@ class ExecutorSwitch:
 
 
 def _prefixes() -> dict[str, str]:
-    try:
-        from nomengraph.vocab import PREFIXES
-    except ImportError:  # pragma: no cover - vocab is part of the package
-        return {}
-    return dict(PREFIXES)
+    """The prefixes the endpoint's Turtle declares (the one table: nomengraph.prefixes)."""
+    from nomengraph import prefixes
+
+    return prefixes.subset(prefixes.EXPORTED)
 
 
 def create_app(settings: Settings | None = None, *, processes: int = 1, **overrides: Any) -> Flask:
