@@ -31,15 +31,13 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from nomengraph import iris, resources
+from nomengraph import iris, prefixes, resources
 from nomengraph.convert import to_oxigraph_term
 from nomengraph.vocab import (
     DCTERMS,
     ESCO,
-    ISOTHES,
     NG,
     OWL,
-    PREFIXES,
     PROV,
     RDF,
     SKOS,
@@ -962,11 +960,7 @@ def _ox_triples(graph: Graph) -> Iterator[ox.Triple]:
         yield ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o))
 
 
-OUTPUT_PREFIXES = {
-    **PREFIXES,
-    "esco": str(ESCO),
-    "iso-thes": str(ISOTHES),
-}
+OUTPUT_PREFIXES = prefixes.subset(prefixes.IMPORTED)
 
 
 def write_graph(graph: Graph, path: Path) -> Path:
