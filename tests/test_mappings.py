@@ -242,3 +242,22 @@ def test_known_answers(sets: dict[str, link.MappingSet]) -> None:
     assert objects("cigref-2010-2018", "ng2018:9.1") == {"Manager de contrats": "skos:exactMatch"}
     row = next(r for r in sets["cigref-2018-rome"].rows if r.subject_id == "ng2018:6.3")
     assert row.object_id == link.contract(iris.rome("M1812"))
+
+
+def test_chained_object_labels_are_the_shipped_labels(sets: dict[str, link.MappingSet]) -> None:
+    """The object_label of a chained row is the English label data/labels/ ships for it."""
+    names = {}
+    for _, r in read_table(resources.LABELS / "isco-groups.tsv", FILES["isco-groups.tsv"]):
+        names[iris.isco_group(r["code"])] = r["label_en"]
+    for _, r in read_table(
+        resources.LABELS / "onet-occupations.tsv", FILES["onet-occupations.tsv"]
+    ):
+        names[iris.onet(r["code"])] = r["label_en"]
+    checked = 0
+    for name in CHAINED:
+        mset = sets[name]
+        for row in mset.rows:
+            if not row.no_match:
+                assert row.object_label == names[mset.expand(row.object_id)], (name, row.line)
+                checked += 1
+    assert checked > 300
