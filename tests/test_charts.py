@@ -282,8 +282,9 @@ def frame_texts() -> set[str]:
 
     server = resources.PACKAGE / "server"
     texts: set[str] = set()
-    for name in ("charts", "profiles", "compare", "heatmap"):
-        tree = ast.parse((server / f"{name}.py").read_text(encoding="utf-8"))
+    modules = [server / f"{name}.py" for name in ("profiles", "compare", "heatmap")]
+    for path in [*sorted((server / "charts").glob("*.py")), *modules]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)
