@@ -43,9 +43,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hidden": (
         "{n} warning(s) and info(s) of the reference nomenclatures not shown "
         "(`nomengraph validate` lists them)",
-        "{n} avertissement(s) et remarque(s) des nomenclatures de référence non montrés "
+        "{n} avertissement(s) et remarque(s) des nomenclatures de référence non affichés "
         "(`nomengraph validate` les liste)",
     ),
+    "result": ("{severity}: {message}", "{severity} : {message}"),
     "took": ("validation took {seconds} s", "la validation a pris {seconds} s"),
     "error": ("nomengraph: error: {message}", "nomengraph : erreur : {message}"),
     "and": ("{first} and {second}", "{first} et {second}"),
@@ -60,7 +61,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "build.kept.none": (
         "no store was written at {store}",
-        "aucun magasin n'a été écrit en {store}",
+        "aucun magasin n'a été écrit dans {store}",
     ),
     "build.kept.remote": (
         "the graphs served by {url} were left as they were",

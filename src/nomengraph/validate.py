@@ -172,7 +172,9 @@ class Report:
             where, fld = r.where()
             field = f" [{fld}]" if fld else ""
             severity = say(f"severity.{r.severity}", self.lang).lower()
-            lines.append(f"{where}:{field} {severity}: {r.message}")
+            lines.append(
+                f"{where}:{field} " + say("result", self.lang, severity=severity, message=r.message)
+            )
         return "\n".join([*lines, self.summary()]) + "\n"
 
     def to_table(self) -> str:
