@@ -172,9 +172,11 @@ def test_the_job_page_shows_what_changed_since_2010(client):
             g.attrs["data-code"]: g.attrs["data-change"] for g in svg.all("g", class_="change")
         }
         assert f"change-{change[code]}" in cells[3].classes()
-    # a job without requirements: the section says so, no chart
+    # a job without requirements: the section says so, no chart, no closest jobs
     page = dom(client.get("/id/cigref-2018/job/9.4"))
     assert not profile_section(page).all("svg")
+    assert profile_section(page).one("p", class_="note").text()
+    assert not page.all("section", id="closest")
 
 
 def test_the_job_page_in_french(client):
