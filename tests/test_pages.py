@@ -12,7 +12,7 @@ import pytest
 import rdflib
 import yaml
 
-from html_dom import dom
+from html_dom import dom, table_rows
 from nomengraph import resources
 from nomengraph.build import run_build
 from nomengraph.server import create_app
@@ -22,6 +22,7 @@ from nomengraph.server.pages import store, valid_rest
 ROOT = Path(__file__).parents[1]
 CARDS = resources.CARDS
 SERVER = ROOT / "src" / "nomengraph" / "server"
+ACME = ROOT / "tests" / "fixtures" / "editions" / "acme"  # an organisation's own edition
 ID = "https://w3id.org/nomengraph/id/"
 XSS = "<script>alert('pwned')</script>"
 
@@ -58,7 +59,7 @@ def small_cards(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     root = tmp_path_factory.mktemp("pages")
-    run_build(small_cards(root), root / "store")
+    run_build(small_cards(root), root / "store", editions=[ACME])
     queries = root / "queries"
     queries.mkdir()
     (queries / "jobs.rq").write_text(EXAMPLE_A, encoding="utf-8")
@@ -180,14 +181,75 @@ def test_other_entity_pages(client, path, expected):
     assert expected in html(r)
 
 
-def test_home_page(client):
-    page = html(client.get("/"))
-    assert 'href="/id/scheme/cigref-2018"' in page
-    assert 'href="/id/ecf/3.0"' in page
-    assert 'href="/query"' in page and 'href="/sparql"' in page
-    assert "Service Description" in page
-    row = page[page.index('<tr><td><a href="/id/scheme/cigref-2010"') :].split("</tr>")[0]
-    assert '<td class="num">2</td>' in row  # two 2010 jobs in this small store
+def _home(client, lang: str = "en"):
+    return dom(client.get("/", headers={"Accept-Language": lang}))
+
+
+def test_home_page_says_what_it_is_for_with_the_search_first(client):
+    page = _home(client)
+    main = page.one("main")
+    assert "competence profile" in main.one("p", id="purpose").text()
+    assert "ESCO and ROME" in main.one("p", id="purpose").text()
+    # the first form of the page's main part is the search, a GET to /search with the box's field
+    form = main.all("form")[0]
+    assert form.attrs["id"] == "home-search" and form.attrs["action"] == "/search"
+    assert form.attrs.get("method") == "get" and form.attrs.get("role") == "search"
+    field = form.one("input", name="q")
+    assert "data-search-suggest" in field.attrs and field.attrs["type"] == "search"
+    assert form.one("label").attrs["for"] == field.attrs["id"]
+    # compare: two job pickers sending job=... to /compare
+    compare = main.one("form", id="home-compare")
+    assert compare.attrs["action"] == "/compare"
+    pickers = compare.all("input", name="job")
+    assert len(pickers) == 2 and all(p.attrs["data-search-pick"] == "job" for p in pickers)
+    # the engineers' part comes after the editions, in its own section
+    ids = [n.attrs["id"] for n in main.all("section")]
+    assert ids.index("data-access") > ids.index("editions") > ids.index("tasks")
+    access = main.one("section", id="data-access").text()
+    for said in ("SPARQL", "Turtle", "IRI", "/id/", "content negotiation".capitalize()):
+        assert said in access, said
+    above = " ".join(n.text() for n in main.all("section") if n.attrs["id"] != "data-access")
+    assert "Turtle" not in above and "https://w3id.org" not in above
+    assert {a.attrs["href"] for a in main.all("a")} >= {"/query", "/sparql", "/heatmap"}
+
+
+def _edition_rows(page) -> dict[str, dict[str, str]]:
+    table = page.one("section", id="editions").one("table")
+    heads = [th.text() for th in table.one("thead").all("th")]
+    return {
+        cells[0].all("a")[0].text(): dict(zip(heads, (c.text() for c in cells), strict=True))
+        | {"links": [a.attrs["href"] for a in cells[-1].all("a")]}
+        for cells in table_rows(table)
+    }
+
+
+def test_home_page_lists_every_edition_with_every_column(client):
+    rows = _edition_rows(_home(client))
+    assert list(rows) == ["CIGREF 2018", "CIGREF 2010", "ACME 2025"]
+    cigref = rows["CIGREF 2018"]
+    assert cigref["version or year"] == "2018"
+    assert cigref["families"] == "3"  # families 2, 5 and 8 of the small store
+    assert cigref["jobs"] == "3" and cigref["with a card"] == "2"  # 8.3 has no printed card
+    assert cigref["e-CF"] == "e-CF 3.0"
+    assert int(cigref["competence requirements"]) > 10
+    assert cigref["links"] == ["/heatmap?edition=cigref-2018"]
+    assert rows["CIGREF 2010"]["e-CF"] == "e-CF 2.0" and rows["CIGREF 2010"]["jobs"] == "2"
+    acme = rows["ACME 2025"]
+    assert "an organisation's own edition" in acme["edition"]
+    assert acme["version or year"] == "2025" and acme["families"] == "2"
+    assert acme["e-CF"] == "e-CF 3.0" and acme["links"] == ["/heatmap?edition=acme"]
+    frameworks = table_rows(_home(client).one("section", id="frameworks").one("table"))
+    assert [cells[1].text() for cells in frameworks] == ["2.0", "3.0", "4.0"]
+    french = _edition_rows(_home(client, "fr"))
+    assert french["ACME 2025"]["familles"] == "2"
+    assert french["CIGREF 2018"]["links"] == ["/heatmap?edition=cigref-2018"]
+
+
+def test_home_page_texts_are_french_in_the_french_frame(client):
+    page = _home(client, "fr")
+    assert page.one("section", id="editions").one("h2").text() == "Nomenclatures de métiers"
+    assert page.one("section", id="data-access").one("h2").text().startswith("Pour les ingénieurs")
+    assert "métier" in page.one("p", id="purpose").text()
 
 
 # Failures of the store -------------------------------------------------------------------------
