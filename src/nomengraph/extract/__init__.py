@@ -28,7 +28,7 @@ from ..cards import (
     dump_yaml,
     schema_problems,
 )
-from . import cigref2010, cigref2018, sic
+from . import cigref2010, cigref2018, ecf4, sic
 from .base import ExtractResult, SourceFormatError
 from .corrections import apply_corrections, load_corrections
 
@@ -66,6 +66,12 @@ SOURCES: tuple[Source, ...] = (
         (("ecf_reference", "ecf-3.0-reference.csv"),),
     ),
     Source("sic", "sic-referentiel-metiers.txt", sic.extract),
+    Source(
+        "ecf-4.0",
+        "ecf-4.0-competences.csv",
+        ecf4.extract,
+        (("levels", "ecf-4.0-levels.csv"), ("codes", "ecf-3.0-to-4.0-codes.csv")),
+    ),
 )
 
 
