@@ -3,8 +3,10 @@ built next to the reference nomenclatures and held to its own word."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+from string import Formatter
 
 import pytest
 from rdflib import Literal, URIRef
@@ -14,6 +16,7 @@ from nomengraph import iris, resources
 from nomengraph.cards import CardError, load_edition, load_edition_cards
 from nomengraph.cli import main
 from nomengraph.convert import convert
+from nomengraph.texts import LANGUAGES, TEXTS
 from nomengraph.validate import check_dataset
 from nomengraph.vocab import NG
 
@@ -267,4 +270,132 @@ def test_check_reads_the_edition_file_too(tmp_path: Path, capsys) -> None:
     assert out == [
         f"{tmp_path / 'edition.yaml'}:1: [title] the field 'title' is required",
         f"{tmp_path / 'edition.yaml'}:2: [titel] unknown field 'titel'; did you mean 'title'?",
+    ]
+
+
+# One language per run: the whole output of validate, build and check in English or French.
+
+
+def _fragments(lang: str) -> set[str]:
+    """The fixed words of the catalog's texts in ``lang`` that no text of the other language
+    has: what an output in the other language must never show."""
+    index = LANGUAGES.index(lang)
+    others = [pair[1 - index] for pair in TEXTS.values()]
+    found = set()
+    for pair in TEXTS.values():
+        for literal, *_ in Formatter().parse(pair[index]):
+            words = literal.strip(" :;,.()?'`")
+            if len(words) >= 5 and re.search(r"[^\W\d_]{3}", words):
+                if not any(words in other for other in others):
+                    found.add(words)
+    return found
+
+
+# Words of the shapes' messages and severities, besides the catalog's (as whole words).
+_WORDS = {
+    "en": ["Violation", "Warning", "Info", "Error", "severity", "field", "card/entity", "is not"],
+    "fr": ["Non-conformité", "Avertissement", "Remarque", "Erreur", "gravité", "champ", "n'est"],
+}
+
+
+def foreign(text: str, lang: str) -> list[str]:
+    """The fixed words of the other language that ``text``, an output in ``lang``, shows."""
+    other = LANGUAGES[1 - LANGUAGES.index(lang)]
+    shown = [w for w in _fragments(other) if w in text]
+    shown += [w for w in _WORDS[other] if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    return shown
+
+
+def test_the_foreign_words_check_finds_what_it_should() -> None:
+    assert {"unknown field", "did you mean", "the data does not conform"} <= _fragments("en")
+    assert {"champ inconnu", "vouliez-vous dire", "les données ne sont pas conformes"} <= (
+        _fragments("fr")
+    )
+    english = "Error | a.yaml:7 | misson | unknown field 'misson'; did you mean 'mission'?"
+    assert foreign(english, "fr") and not foreign(english, "en")
+    french = "Erreur | a.yaml:7 | misson | champ inconnu 'misson' ; vouliez-vous dire 'mission' ?"
+    assert foreign(french, "en") and not foreign(french, "fr")
+    assert foreign("2 violation(s), 0 warning(s): the data does not conform", "fr")
+    assert set(foreign("Violation | B.9 is not an e-CF 3.0 competence", "fr")) == {
+        "Violation",
+        "is not",
+    }
+    assert not foreign("syntaxe YAML : expected ',' or ']', but got ':'", "fr")  # PyYAML's detail
+
+
+def _steady(err: str) -> str:
+    """Standard error without the time validation took (the one figure that may change)."""
+    return re.sub(r"\d+[.,]\d s$", "… s", err, flags=re.M)
+
+
+EDITION_FIXTURES = sorted(p for p in EDITIONS.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", EDITION_FIXTURES, ids=lambda p: p.name)
+def test_validate_and_build_speak_one_language_per_run(
+    folder: Path, reference: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Every edition fixture, validated twice in each language and built in French: the same
+    exit code in both languages, the same output on every run, and no fixed word of the other
+    language anywhere, table, summary, problems and errors alike."""
+    monkeypatch.chdir(EDITIONS)
+    monkeypatch.setenv("NOMENGRAPH_CARDS", str(reference))
+    codes = {}
+    for lang in LANGUAGES:
+        runs = []
+        for _ in range(2):
+            code = main(["validate", folder.name, "--cards", str(reference), "--lang", lang])
+            runs.append((code, capsys.readouterr()))
+        (code, first), (again, second) = runs
+        assert code == again and first.out == second.out
+        assert _steady(first.err) == _steady(second.err)
+        for text in (first.out, first.err):
+            assert not foreign(text, lang), (lang, foreign(text, lang), text)
+        if lang == "fr":  # (in English: test_validate_gives_the_verdict_of_build)
+            out = ["--store", str(tmp_path / "store"), "--out", str(tmp_path / "dist")]
+            assert (
+                main(["build", folder.name, "--cards", str(reference), "--lang=fr", *out]) == code
+            )
+            built = capsys.readouterr()
+            if code:
+                assert built.out == first.out  # the same table, in the same language
+                ends = ("construction arrêtée :", "nomengraph : erreur :")  # the stop, in French
+                stopped = [line for line in built.err.splitlines() if line.startswith(ends)]
+                assert stopped and not foreign("\n".join(stopped), lang), built.err
+        assert first.out or first.err
+        codes[lang] = code
+    assert codes["en"] == codes["fr"] == {"acme": 0, "acme-no-edition": 2}.get(folder.name, 1)
+
+
+def test_the_card_format_problems_in_french(reference: Path, capsys, monkeypatch) -> None:
+    """The problems of the card-format fixtures, said in French, the value and the field
+    named; only the YAML parser's own detail stays as it says it."""
+    monkeypatch.chdir(EDITIONS)
+    monkeypatch.setenv("NOMENGRAPH_LANG", "fr")  # the setting, as --lang gives it
+    assert main(["validate", FORMAT_FAULTS.name, "--cards", str(reference)]) == 1
+    captured = capsys.readouterr()
+    rows = [line.split(" | ") for line in captured.out.splitlines() if " | " in line]
+    assert [" | ".join(cell.strip() for cell in row) for row in rows] == [
+        "gravité | carte/entité | champ | message",
+        "Erreur | acme-format-faults/1.1.yaml:7 |  | "
+        "syntaxe YAML : expected ',' or ']', but got ':'",
+        "Erreur | acme-format-faults/1.2.yaml:7 | misson | "
+        "champ inconnu 'misson' ; vouliez-vous dire 'mission' ?",
+        "Erreur | acme-format-faults/1.3.yaml:3 | edition | "
+        "'acme' : les cartes de ce dossier sont de l'édition 'acme-format-faults' "
+        "(selon son edition.yaml)",
+        "Erreur | acme-format-faults/1.4.yaml:11 | competences[0].level | "
+        "le niveau imprimé '3' ne correspond pas à level_min/level_max 4/3",
+        "Erreur | acme-format-faults/1.4.yaml:12 | competences[0].level_min | "
+        "level_min 4 est au-dessus de level_max 3",
+    ]
+    assert captured.out.splitlines()[-1] == (
+        "5 erreur(s) de format des cartes, 0 non-conformité(s), 0 avertissement(s), "
+        "0 remarque(s) : les données ne sont pas conformes"
+    )
+    assert re.fullmatch(r"la validation a pris \d+,\d s\n", captured.err)
+    assert main(["validate", "acme-no-edition", "--cards", str(reference)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "nomengraph : erreur : acme-no-edition : pas de fichier edition.yaml "
+        "(docs/card-format.md : l'édition d'une organisation)"
     ]
