@@ -63,6 +63,7 @@ PREFIXES: dict[str, str] = {
     "escomodel": "http://data.europa.eu/esco/model#",  # ESCO's classes and properties
     "iso-thes": "http://purl.org/iso25964/skos-thes#",  # ESCO's concept status
     "rome": iris.ID + "rome/",
+    "onet": iris.onet_scheme() + "/",  # O*NET-SOC 2019 occupations, minted from their codes
     # mappings (SSSOM)
     "sssom": "https://w3id.org/sssom/",
     "semapv": "https://w3id.org/semapv/vocab/",
@@ -72,10 +73,11 @@ PREFIXES: dict[str, str] = {
     "ngsic": iris.ID + "sic/job/",
     "ecf2": iris.ID + "ecf/2.0/competence/",
     "ecf3": iris.ID + "ecf/3.0/competence/",
+    "ecf4": iris.ID + "ecf/4.0/competence/",
 }
 """Prefix -> namespace, every prefix of the project (each namespace once)."""
 
-NARROW = ("ng2010", "ng2018", "ngsic", "ecf2", "ecf3")
+NARROW = ("ng2010", "ng2018", "ngsic", "ecf2", "ecf3", "ecf4")
 """Prefixes of the mapping files only; :func:`shorten` does not use them by default."""
 
 EXPORTED = (
@@ -105,10 +107,12 @@ MAPPING = (
     "ngsic",
     "ecf2",
     "ecf3",
+    "ecf4",
     "esco",
     "escoskill",
     "isco",
     "rome",
+    "onet",
     "nomengraph",
     "skos",
     "semapv",
