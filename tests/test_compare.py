@@ -216,7 +216,8 @@ def test_errors_as_json_and_plain_text(client):
     assert response.get_data(as_text=True).startswith("400 Compare 2 to 4 jobs: 1 was given.")
 
 
-def test_french_frame(client):
+def test_french_frame(reference_app):
+    client = reference_app.test_client()  # its own: ?lang=fr is remembered in a cookie
     page = dom(client.get("/compare?job=cigref-2018/2.6&job=cigref-2018/5.1&lang=fr"))
     table = page.one("table", id="compare-table")
     groups = [th.text() for th in table.all("th", scope="colgroup")]

@@ -172,7 +172,8 @@ def test_errors_in_plain_text(client):
     assert response.get_data(as_text=True).startswith("404 No edition cigref-2019 in the graph.")
 
 
-def test_french_frame(client):
+def test_french_frame(reference_app):
+    client = reference_app.test_client()  # its own: ?lang=fr is remembered in a cookie
     page = dom(client.get("/heatmap?edition=cigref-2018&lang=fr"))
     assert page.one("section", id="coverage").one("h2").text() == "Couverture des domaines e-CF"
     table = page.one("table", id="coverage-table")
@@ -195,3 +196,23 @@ def test_family_and_edition_pages_show_their_heatmap(client):
     assert codes == matrix_card()["codes"] and len(rows) == 33
     # an edition without competences shows no heatmap
     assert not dom(client.get("/id/scheme/sic")).all("section", id="heatmap")
+
+
+def test_the_heatmap_as_json(client):
+    response = client.get("/heatmap?edition=cigref-2010", headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    doc = response.get_json()
+    assert [c["code"] for c in doc["competences"]] == matrix_card()["codes"]
+    jobs = cards("cigref-2010")
+    assert sorted(j["number"] for j in doc["jobs"]) == sorted(jobs)
+    for job in doc["jobs"]:
+        expected = {c["code"]: c["level"] for c in jobs[job["number"]]["competences"]}
+        assert {code: lv["printed"] for code, lv in job["levels"].items()} == expected
+    assert [a["area"] for a in doc["coverage"]] == ["A", "B", "C", "D", "E"]
+    response = client.get("/heatmap?edition=cigref-2019", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "error": "No edition cigref-2019 in the graph.",
+        "closest": response.get_json()["closest"],
+    }
+    assert "cigref-2018" in response.get_json()["closest"]

@@ -179,7 +179,8 @@ def test_the_job_page_shows_what_changed_since_2010(client):
     assert not page.all("section", id="closest")
 
 
-def test_the_job_page_in_french(client):
+def test_the_job_page_in_french(reference_app):
+    client = reference_app.test_client()  # its own: ?lang=fr is remembered in a cookie
     page = dom(client.get("/id/cigref-2018/job/5.1?lang=fr"))
     assert profile_section(page).one("h2").text() == "Profil de compétences"
     assert page.one("section", id="closest").one("h2").text() == "Métiers les plus proches"

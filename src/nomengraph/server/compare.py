@@ -56,6 +56,14 @@ class CompareError(Exception):
         self.kept = kept or []  # the ids of the jobs given rightly, for the form
 
 
+def json_response(body: Any, status: int = 200) -> Response:
+    """A JSON answer; its names follow the frame's language, so it varies like the pages."""
+    resp = jsonify(body)
+    resp.status_code = status
+    resp.headers["Vary"] = "Accept, Accept-Language, Cookie"
+    return resp
+
+
 def wanted() -> str:
     """``html``, ``json`` or ``plain``: what the client prefers (HTML when it does not say)."""
     header = request.headers.get("Accept", "")
@@ -229,10 +237,7 @@ def _error(
                 for s in suggestions
             ],
         }
-        resp = jsonify(body)
-        resp.status_code = status
-        resp.headers["Vary"] = "Accept"
-        return resp
+        return json_response(body, status)
     if kind == "plain":
         lines = [f"{status} {message}"]
         if suggestions:
@@ -260,9 +265,7 @@ def compare_page() -> Response:
     except QueryError as exc:
         return _error(str(exc), [], status_of(exc), [])
     if wanted() == "json":
-        resp = jsonify(comparison_json(result))
-        resp.headers["Vary"] = "Accept"
-        return resp
+        return json_response(comparison_json(result))
     if wanted() == "plain":
         lines = ["\t".join(["code", *(j.id for j in jobs)])]
         lines += [

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from nomengraph import iris, query
 from nomengraph.server import charts
 from nomengraph.server.charts import AreaCoverage, Competence, HeatRow, Level
-from nomengraph.server.compare import wanted
+from nomengraph.server.compare import json_response, wanted
 from nomengraph.server.executor import QueryError
 from nomengraph.server.i18n import _, current_locale
 from nomengraph.server.pages.responses import html_page, plain_text, status_of
@@ -215,9 +215,50 @@ def coverage(matrix: Matrix, names: dict[str, str]) -> list[AreaCoverage]:
 # The pages ------------------------------------------------------------------------------------
 
 
+def matrix_json(matrix: Matrix, areas: list[AreaCoverage]) -> dict[str, Any]:
+    """The heatmap's data: its columns, its rows with their levels, the areas' coverage."""
+    return {
+        "edition": edition_key(matrix.edition),
+        "family": matrix.family_number or None,
+        "title": matrix.title,
+        "competences": [
+            {"code": c.code, "name": c.name, "area": c.area} for c in matrix.competences
+        ],
+        "jobs": [
+            {
+                "iri": j.iri,
+                "number": j.number,
+                "title": j.title,
+                "has_card": j.has_card,
+                "family": matrix.families.get(j.family, "") or None,
+                "levels": {
+                    code: {"min": lv.low, "max": lv.high, "printed": lv.short}
+                    for code, lv in sorted(j.levels.items(), key=lambda i: code_key(i[0]))
+                },
+            }
+            for j in matrix.jobs
+        ],
+        "coverage": [
+            {
+                "area": a.area,
+                "name": a.name,
+                "jobs": a.jobs,
+                "job_total": a.job_total,
+                "competences": a.competences,
+                "competence_total": a.competence_total,
+            }
+            for a in areas
+        ],
+    }
+
+
 def _error(exc: HeatmapError) -> Response:
     kind = wanted()
-    if kind in ("json", "plain"):
+    if kind == "json":
+        return json_response(
+            {"error": exc.message, "closest": [t for t, _h in exc.closest]}, exc.status
+        )
+    if kind == "plain":
         lines = [f"{exc.status} {exc.message}"]
         if exc.closest:
             lines.append(_("The closest: %(list)s", list=", ".join(t for t, _h in exc.closest)))
@@ -336,6 +377,8 @@ def heatmap_page() -> Response:
             matrix = read_matrix(edition, number)
         else:
             matrix = read_matrix(_edition_or_error(edition_arg), None)
+        if wanted() == "json":
+            return json_response(matrix_json(matrix, coverage(matrix, area_names())))
         heat = pictures(matrix)
     except HeatmapError as exc:
         return _error(exc)
