@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from html_dom import dom, table_rows
+
 ID = "https://w3id.org/nomengraph/id/"
-LINKED_IRI = re.compile(r"^\s*https?://(data\.europa\.eu/esco/|w3id\.org/nomengraph/id/rome/)")
+LINKED_IRI = re.compile(
+    r"^\s*https?://(data\.europa\.eu/esco/|w3id\.org/nomengraph/id/(rome|onet)/)"
+)
+ANY_LINKED_IRI = re.compile(
+    r"https?://(data\.europa\.eu/esco/|w3id\.org/nomengraph/id/(rome|onet)/)"
+)  # anywhere in a text: an ESCO occupation or skill, an ISCO-08 group, a ROME fiche, O*NET
 
 
 class Page(HTMLParser):
@@ -174,3 +182,109 @@ def test_labels_follow_the_page_language_then_the_other_then_any(reference_app):
     for lang in ("en", "fr"):
         assert found[lang][english_only] == "data protection officer"
         assert found[lang][french_only] == "Administrateur de bases de données"
+
+
+# Families, editions, e-CF versions, home and search ------------------------------------------
+
+
+def _paths(client, path: str, pattern: str) -> list[str]:
+    return sorted({h for h, _ in page(client, path).links if re.match(pattern, h)})
+
+
+def test_no_other_page_shows_a_linked_concept_as_a_raw_iri(client):
+    editions = _paths(client, "/", r"^/id/scheme/[a-z0-9-]+$")
+    assert {"/id/scheme/cigref-2010", "/id/scheme/cigref-2018", "/id/scheme/sic"} <= set(editions)
+    families = sorted(
+        {f for e in editions for f in _paths(client, e, r"^/id/[a-z0-9-]+/family/[0-9.]+$")}
+    )
+    assert len(families) == 16  # 7 families in 2010, 9 in 2018, none in SIC
+    frameworks = [
+        f for f in ("/id/ecf/3.0", "/id/ecf/4.0") if f in _paths(client, "/", "^/id/ecf/")
+    ]
+    assert "/id/ecf/3.0" in frameworks
+    competences = sorted(
+        {c for f in frameworks for c in _paths(client, f, rf"^{f}/competence/[A-E]\.[0-9]+$")}
+    )
+    assert len(competences) >= 40
+    searches = ["/search?q=developpeur", "/search?q=data+sci", "/search?q=architecte+entreprise"]
+    for path in ["/", *editions, *families, *competences, *searches]:
+        for lang in ("en", "fr"):
+            raw = [t for t in page(client, path, lang).texts if ANY_LINKED_IRI.search(t)]
+            assert not raw, (path, lang, raw[:3])
+
+
+def test_family_page_lists_its_jobs_with_title_and_mission(client):
+    p = page_dom(client, "/id/cigref-2018/family/2")
+    assert p.one("dd", id="job-count").text() == "7"
+    rows = table_rows(p.one("section", id="family-jobs").one("table"))
+    assert [r[0].text() for r in rows] == ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7"]
+    product_owner = {r[0].text(): r for r in rows}["2.6"]
+    assert product_owner[1].text() == "Product Owner"
+    assert product_owner[1].one("a").attrs["href"] == "/id/cigref-2018/job/2.6"
+    mission = product_owner[2].text()
+    assert 20 < len(mission) <= 221 and "produit" in mission
+    assert all(r[2].text() for r in rows)  # every job of the family has a card with a mission
+    links = [a.attrs["href"] for a in p.one("dd", id="family-pictures").all("a")]
+    assert links[0] == "/heatmap?family=cigref-2018/2"
+    compare = parse_qs(urlsplit(links[1]).query)
+    assert urlsplit(links[1]).path == "/compare"
+    assert compare["job"] == [
+        "cigref-2018/2.1",
+        "cigref-2018/2.2",
+        "cigref-2018/2.3",
+        "cigref-2018/2.4",
+    ]
+    french = page_dom(client, "/id/cigref-2018/family/2", "fr")
+    assert french.one("section", id="family-jobs").one("h2").text() == "Métiers de cette famille"
+
+
+def test_family_without_competences_offers_no_pictures(client):
+    p = page_dom(client, "/id/cigref-2018/family/8")  # the data jobs are known without a card
+    rows = table_rows(p.one("section", id="family-jobs").one("table"))
+    assert "Data Scientist" in [r[1].all("a")[0].text() for r in rows]
+    assert not p.all("dd", id="family-pictures")
+    assert any("no card" in r[1].text() for r in rows)
+
+
+def test_edition_page_lists_families_with_their_job_counts_and_its_pictures(client):
+    p = page_dom(client, "/id/scheme/cigref-2018")
+    toc = p.one("nav", id="edition-families").all("li")
+    assert len(toc) == 9
+    counted = 0
+    for i, item in enumerate(toc, 1):
+        n = int(re.search(r"([0-9]+) jobs$", item.text()).group(1))
+        section = p.one("section", id=f"family-{i}")
+        assert len(table_rows(section.one("table"))) == n
+        counted += n
+    assert counted == 50
+    assert p.one("dd", id="edition-counts").text() == "9 families, 50 jobs"
+    links = [a.attrs["href"] for a in p.one("dd", id="edition-pictures").all("a")]
+    assert links == ["/heatmap?edition=cigref-2018", "/heatmap?edition=cigref-2018#coverage"]
+    sic = page_dom(client, "/id/scheme/sic")
+    assert sic.one("dd", id="edition-counts").text() == "not grouped into families, 44 jobs"
+    assert not sic.one("dd", id="edition-pictures").all("a")
+    assert len(table_rows(sic.one("section", id="edition-jobs").one("table"))) == 44
+    french = page_dom(client, "/id/scheme/sic", "fr")
+    assert french.one("dd", id="edition-counts").text() == "pas de familles, 44 métiers"
+
+
+def test_home_page_of_the_reference_build(client):
+    p = page_dom(client, "/")
+    rows = {
+        r[0].all("a")[0].text(): r for r in table_rows(p.one("section", id="editions").one("table"))
+    }
+    assert list(rows) == ["CIGREF 2018", "CIGREF 2010", "SIC"]
+    sic = [c.text() for c in rows["SIC"]]
+    assert sic[1] == "not dated in the source"
+    assert sic[2] == "not grouped into families"
+    assert sic[3] == "44" and sic[5] == "none"
+    assert [c.text() for c in rows["CIGREF 2010"]][1:4] == ["2010", "7", "33"]
+    fr = {
+        r[0].all("a")[0].text(): r
+        for r in table_rows(page_dom(client, "/", "fr").one("section", id="editions").one("table"))
+    }
+    assert fr["SIC"][2].text() == "pas de familles"
+
+
+def page_dom(client, path: str, lang: str = "en"):
+    return dom(client.get(path, headers={"Accept": "text/html", "Accept-Language": lang}))
