@@ -83,12 +83,12 @@ class Query:
 class Weights:
     """How the measures add up (chosen on the Belgian MELO datasets, docs/linking.md)."""
 
-    word: float = 0.5
-    char: float = 0.5
+    word: float = 0.7
+    char: float = 0.3
     exact: float = 0.3
     own: float = 0.01
     """Share of an element's own label score added to its concept's score."""
-    context: float = 0.0
+    context: float = 1.5
     """Weight of the context (related titles of the query's best group, e.g. its ROME fiche)."""
     text: float = 0.2
     """Weight of the overlap of a query's text with a concept's labels and description."""
