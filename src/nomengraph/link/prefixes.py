@@ -1,4 +1,4 @@
-"""The CURIE prefixes of the mapping files, in one table (:data:`PREFIXES`).
+"""The CURIE prefixes of the mapping files (:data:`PREFIXES`, from :mod:`nomengraph.prefixes`).
 
 Expansion and contraction go through a ``curies`` converter built from the table, so that the
 longest namespace wins (``escoskill:`` before ``esco:``-like overlaps) and a CURIE whose prefix is
@@ -12,8 +12,7 @@ from functools import cache
 
 import curies
 
-from nomengraph import iris
-from nomengraph.vocab import SKOS
+from nomengraph import prefixes as project_prefixes
 
 SSSOM = "https://w3id.org/sssom/"
 SEMAPV = "https://w3id.org/semapv/vocab/"
@@ -22,24 +21,9 @@ MANUAL = "semapv:ManualMappingCuration"
 LEXICAL = "semapv:LexicalMatching"
 TEAM = "nomengraph:team"
 
-PREFIXES: dict[str, str] = {
-    "ng2010": iris.ID + "cigref-2010/job/",
-    "ng2018": iris.ID + "cigref-2018/job/",
-    "ngsic": iris.ID + "sic/job/",
-    "ecf2": iris.ID + "ecf/2.0/competence/",
-    "ecf3": iris.ID + "ecf/3.0/competence/",
-    "ecf4": iris.ID + "ecf/4.0/competence/",
-    "esco": "http://data.europa.eu/esco/occupation/",
-    "escoskill": "http://data.europa.eu/esco/skill/",
-    "isco": "http://data.europa.eu/esco/isco/",
-    "rome": iris.ID + "rome/",
-    "onet": iris.onet_scheme() + "/",
-    "nomengraph": iris.BASE,
-    "skos": str(SKOS),
-    "semapv": SEMAPV,
-    "sssom": SSSOM,
-}
-"""The CURIE prefixes the project's mapping files use (each file declares those it uses)."""
+PREFIXES: dict[str, str] = project_prefixes.subset(project_prefixes.MAPPING)
+"""The CURIE prefixes the project's mapping files use (each file declares those it uses): the
+mapping part of the project's one prefix table, :mod:`nomengraph.prefixes`."""
 
 
 @cache
