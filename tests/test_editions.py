@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from functools import cache
 from pathlib import Path
 from string import Formatter
 
@@ -276,19 +277,20 @@ def test_check_reads_the_edition_file_too(tmp_path: Path, capsys) -> None:
 # One language per run: the whole output of validate, build and check in English or French.
 
 
-def _fragments(lang: str) -> set[str]:
-    """The fixed words of the catalog's texts in ``lang`` that no text of the other language
-    has: what an output in the other language must never show."""
+@cache
+def _fragments(lang: str) -> frozenset[str]:
+    """The fixed phrases (two words or more) of the catalog's texts in ``lang`` that no text of
+    the other language has: what an output in the other language must never show."""
     index = LANGUAGES.index(lang)
     others = [pair[1 - index] for pair in TEXTS.values()]
     found = set()
     for pair in TEXTS.values():
         for literal, *_ in Formatter().parse(pair[index]):
             words = literal.strip(" :;,.()?'`")
-            if len(words) >= 5 and re.search(r"[^\W\d_]{3}", words):
+            if " " in words and re.search(r"[^\W\d_]{3}", words):
                 if not any(words in other for other in others):
                     found.add(words)
-    return found
+    return frozenset(found)
 
 
 # Words of the shapes' messages and severities, besides the catalog's (as whole words).
@@ -301,9 +303,8 @@ _WORDS = {
 def foreign(text: str, lang: str) -> list[str]:
     """The fixed words of the other language that ``text``, an output in ``lang``, shows."""
     other = LANGUAGES[1 - LANGUAGES.index(lang)]
-    shown = [w for w in _fragments(other) if w in text]
-    shown += [w for w in _WORDS[other] if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
-    return shown
+    words = _fragments(other) | set(_WORDS[other])
+    return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
 
 
 def test_the_foreign_words_check_finds_what_it_should() -> None:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from string import Formatter
 
 import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
+import nomengraph
 from nomengraph import iris
+from nomengraph.cards import check_card, load_card
 from nomengraph.messages import Namer, named_shape, templates
+from nomengraph.texts import TEXTS
 from nomengraph.validate import check_dataset, load_shapes, validate_graph
-from test_editions import FAULTS, reference  # noqa: F401 - the module's fixture
+from test_cards import FIXTURES as CARDS
+from test_cards import _mutations
+from test_editions import FAULTS, foreign, reference  # noqa: F401 - the module's fixture
 
 SHAPES = Path(__file__).parent / "fixtures" / "shapes"
 INVALID = sorted((SHAPES / "invalid").glob("*.ttl"))
@@ -207,3 +213,93 @@ def test_a_competence_of_another_framework_is_named_with_its_version() -> None:
     path = SHAPES / "invalid" / "requirement-competence-of-other-framework.ttl"
     messages = [r.message for r in _run(path, "en").violations]
     assert messages and all(" of e-CF " in m for m in messages), messages
+
+
+# The program's own texts (nomengraph.texts): the catalog, and the card format's problems.
+
+
+def test_every_text_of_the_catalog_is_said_in_both_languages() -> None:
+    """Each text has its English and its French form, with the same values to fill; the two
+    differ (a word both languages share excepted), and no form shows a regular expression."""
+    same = {"header.message"}  # "message" is French too
+    for key, (en, fr) in TEXTS.items():
+        fields = [{name for _, name, *_ in Formatter().parse(text) if name} for text in (en, fr)]
+        assert fields[0] == fields[1], key
+        assert (en == fr) == (key in same), key
+        assert not _unreadable(en) and not _unreadable(fr), key
+
+
+def test_every_text_of_the_catalog_is_used() -> None:
+    """A key of the catalog is written in the source as is, or made from its family
+    (``severity.{...}`` and the like), or is ``schema.<the schema keyword it explains>``."""
+    source = "".join(
+        path.read_text(encoding="utf-8") for path in Path(nomengraph.__file__).parent.rglob("*.py")
+    )
+    made = ("severity.", "count.", "type.", "header.")
+    unused = [
+        key
+        for key in TEXTS
+        if f'"{key}"' not in source
+        and not key.startswith(made)
+        and not (key.startswith("schema.") and f'"{key.removeprefix("schema.")}"' in source)
+    ]
+    assert unused == []
+
+
+# What jsonschema's own messages say, which no problem may show.
+JSONSCHEMA = re.compile(
+    r"is not of type|should be non-empty|is a required property|is greater than|is less than|"
+    r"is not valid under|does not match|Additional properties|is too (short|long)|"
+    r"is not one of|was expected|expected to be|should not be"
+)
+
+
+def test_every_schema_problem_names_field_and_value_in_words_in_both_languages() -> None:
+    """Every single-field change of a card that uses every field: each problem names its field
+    (and the value, when there is one to show), says what is expected in plain words (no
+    regular expression, no schema keyword, none of jsonschema's phrases), in English and in
+    French, each free of the other's words."""
+    card = load_card(CARDS / "valid" / "every-field.yaml")
+    seen = 0
+    kinds = set()
+    for _where, mutated in _mutations(card):
+        for problem in check_card(mutated, "card.yaml"):
+            en, fr = problem.message_in("en"), problem.message_in("fr")
+            assert en == problem.message and en != fr, problem
+            name = next(
+                (p for p in reversed(re.split(r"[.\[\]]", problem.field)) if p and not p.isdigit()),
+                "",
+            )
+            for text, lang in ((en, "en"), (fr, "fr")):
+                assert not JSONSCHEMA.search(text), text
+                assert not _unreadable(text), text
+                assert not foreign(text, lang), (text, foreign(text, lang))
+                assert name in text or "le fichier" in text or "the file" in text, (problem, text)
+            kinds.add(re.sub(r"'[^']*'|\d+|\[.*\]|\{.*\}", "_", en)[:24])
+            seen += 1
+    assert seen > 400 and len(kinds) > 15, (seen, sorted(kinds))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted((CARDS / "invalid").glob("*.yaml")), CARDS / "valid" / "every-field.yaml"],
+    ids=lambda p: p.stem,
+)
+def test_validate_a_card_file_speaks_one_language_per_run(path: Path, capsys) -> None:
+    """``validate FILE`` on every card-format fixture, twice in each language: the same exit
+    code in both (1 for an invalid card, 0 for the card that uses every field), the same
+    output on every run, no word of the other language."""
+    from nomengraph.cli import main
+
+    codes = set()
+    for lang in ("en", "fr"):
+        outputs = []
+        for _ in range(2):
+            code = main(["validate", str(path), "--lang", lang, "--format", "text"])
+            captured = capsys.readouterr()
+            outputs.append((code, captured.out, re.sub(r"\d+[.,]\d s", "", captured.err)))
+        assert outputs[0] == outputs[1]
+        code, out, err = outputs[0]
+        assert out.strip() and not foreign(out + err, lang), (lang, foreign(out + err, lang), out)
+        codes.add(code)
+    assert codes == {1 if path.parent.name == "invalid" else 0}

@@ -173,17 +173,48 @@ def shown_value(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _field_name(path: list[Any]) -> Words | str:
+    """The field a message names: the last field of the path and the list positions after it
+    (``level``, ``tasks[2]``), or the file itself."""
+    last = max((i for i, p in enumerate(path) if isinstance(p, str)), default=None)
+    if last is None:
+        return both("schema.the-file")
+    return field_path(path[last:])
+
+
+def _types(limit: str | list[str]) -> list[str]:
+    return [limit] if isinstance(limit, str) else list(limit)
+
+
+def _one_of(err: jsonschema.ValidationError) -> jsonschema.ValidationError | list[str]:
+    """The reason a value fits none of the forms of a ``oneOf``: the types it may have when it
+    has the type of none of them, else the most telling error of a form of its type."""
+    branches: dict[Any, list[jsonschema.ValidationError]] = {}
+    for e in err.context or []:
+        branches.setdefault(e.schema_path[0] if e.schema_path else None, []).append(e)
+    wrong_type = {
+        b for b, errs in branches.items() if any(e.validator == "type" and not e.path for e in errs)
+    }
+    if branches and wrong_type == set(branches):
+        return [
+            t
+            for b in branches
+            for e in branches[b]
+            if e.validator == "type"
+            for t in _types(e.validator_value)
+        ]
+    kept = [e for b, errs in branches.items() if b not in wrong_type for e in errs]
+    return jsonschema.exceptions.best_match(kept) if kept else err
+
+
 def _schema_words(err: jsonschema.ValidationError, path: list[Any]) -> Words:
     """What a schema error means, in words in every language: the field and the value, then
     what the card format asks for (no regular expression, no schema keyword)."""
     kind, limit = err.validator, err.validator_value
-    name: Words | str = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
-    if not name:
-        name = both("schema.the-file")
+    name = _field_name(path)
     value = shown_value(err.instance)
     if kind == "type":
-        types = [limit] if isinstance(limit, str) else list(limit)
-        what = joined([both(f"type.{t}") for t in types], "or")
+        what = joined([both(f"type.{t}") for t in _types(limit)], "or")
         return both("schema.type", name=name, value=value, what=what)
     if kind == "enum":
         choices = ", ".join(shown_value(c) for c in limit)
@@ -233,10 +264,27 @@ def schema_problems(data: Any, node: yaml.Node | None, file: str, schema: str) -
     if _fast_validator(schema).is_valid(data):
         return []
     problems = []
-    for err in _validator(schema).iter_errors(data):
+    errors = list(_validator(schema).iter_errors(data))
+    # An empty text is said empty once: not also "does not start with a letter".
+    empty = {tuple(e.absolute_path) for e in errors if e.validator == "minLength"}
+    for err in errors:
+        if err.validator == "pattern" and err.instance == "" and tuple(err.absolute_path) in empty:
+            continue
         if err.validator in ("oneOf", "anyOf") and err.context:
-            # Report the most specific reason rather than "is not valid under any of the schemas".
-            err = jsonschema.exceptions.best_match(err.context)
+            # The most specific reason rather than "is not valid under any of the schemas".
+            found = _one_of(err)
+            if isinstance(found, list):
+                path = list(err.absolute_path)
+                what = joined([both(f"type.{t}") for t in dict.fromkeys(found)], "or")
+                words = both(
+                    "schema.type",
+                    name=_field_name(path),
+                    value=shown_value(err.instance),
+                    what=what,
+                )
+                problems.append(_problem(file, _node_line(node, path), path, words))
+                continue
+            err = found
         path = list(err.absolute_path)
         if err.validator == "additionalProperties":
             for key, words in _unknown_fields(err):

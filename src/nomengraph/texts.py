@@ -258,7 +258,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "card.lines": (
         "lines {first}–{last}: start after end",
-        "lignes {first}–{last} : le début est après la fin",
+        "lines {first}–{last} : le début est après la fin",
     ),
     "card.other-edition": (
         "{edition!r}: the cards of this folder are of edition {expected!r} (its {file})",
