@@ -259,3 +259,83 @@ def test_build_speaks_of_a_previous_store_only_when_there_was_one(small_store, t
     out = run("build", "--cards", str(bad), "--store", str(kept), "--out", str(tmp_path / "d"))
     assert out.returncode == 1
     assert f"the previous store at {kept} was left as it was.".encode() in out.stderr
+
+
+# One language per run: check, as a real process, in English and in French.
+
+CHECKED = [
+    FIXTURES / "invalid",
+    FIXTURES / "valid",
+    *sorted(p for p in (FIXTURES.parent / "editions").iterdir() if p.is_dir()),
+]
+
+
+@pytest.mark.parametrize("path", CHECKED, ids=lambda p: p.name)
+def test_check_speaks_one_language_per_run(path: Path) -> None:
+    """``check`` on the card-format fixtures (every invalid card at once, the valid one) and on
+    every edition fixture, twice in each language: the same exit code in both, the same output
+    on every run, no fixed word of the other language; ``NOMENGRAPH_LANG`` says what --lang
+    says."""
+    from test_editions import foreign
+
+    codes = set()
+    for lang in ("en", "fr"):
+        first, again = (
+            run("check", str(path), "--lang", lang),
+            run("check", str(path), "--lang", lang),
+        )
+        assert (first.returncode, first.stdout, first.stderr) == (
+            again.returncode,
+            again.stdout,
+            again.stderr,
+        )
+        text = (first.stdout + first.stderr).decode()
+        assert text and not foreign(text, lang), (lang, foreign(text, lang), text)
+        assert b"Traceback" not in first.stderr
+        codes.add(first.returncode)
+    conforming = ("valid", "acme", "acme-faults", "acme-no-edition")  # the format only
+    assert codes == {0 if path.name in conforming else 1}
+    env = {**os.environ, "NOMENGRAPH_LANG": "fr"}
+    by_env = subprocess.run(
+        [sys.executable, "-m", "nomengraph.cli", "check", str(path)],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert (by_env.returncode, by_env.stdout, by_env.stderr) == (
+        first.returncode,
+        first.stdout,
+        first.stderr,
+    )
+
+
+def test_check_in_french_says_each_problem_in_french() -> None:
+    out = run("check", str(FIXTURES / "invalid"), "--lang", "fr")
+    assert out.returncode == 1
+    lines = out.stdout.decode().splitlines()
+    invalid = FIXTURES / "invalid"
+    for expected in (
+        f"{invalid / 'level-out-of-range.yaml'}:11: [competences[0].level_min] "
+        "level_min 6 : doit valoir au plus 5",
+        f"{invalid / 'missing-title.yaml'}:1: [title] le champ 'title' est obligatoire",
+        f"{invalid / 'yaml-syntax.yaml'}:5: syntaxe YAML : expected ',' or ']', but got ':'",
+        f"{invalid / 'empty-title.yaml'}:5: [title] title '' : ne peut être vide",
+    ):
+        assert expected in lines
+    assert out.stderr.decode() == f"{len(lines)} problème(s)\n"
+
+
+def test_a_bad_language_setting_is_named_and_exit_2(tmp_path: Path) -> None:
+    env = {**os.environ, "NOMENGRAPH_LANG": "de"}
+    for args in (("check", str(FIXTURES / "valid")), ("validate", str(tmp_path))):
+        out = subprocess.run(
+            [sys.executable, "-m", "nomengraph.cli", *args],
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
+        assert out.returncode == 2
+        assert out.stderr.decode().splitlines() == [
+            "nomengraph: error: bad setting NOMENGRAPH_LANG='de': must be one of en, fr"
+        ]
