@@ -303,3 +303,24 @@ def test_validate_a_card_file_speaks_one_language_per_run(path: Path, capsys) ->
         assert out.strip() and not foreign(out + err, lang), (lang, foreign(out + err, lang), out)
         codes.add(code)
     assert codes == {1 if path.parent.name == "invalid" else 0}
+
+
+def test_every_pattern_of_the_schemas_is_said_in_words() -> None:
+    """No pattern falls back to 'not in the expected form': each has its meaning."""
+    import json
+
+    from nomengraph import resources
+    from nomengraph.cards import PATTERN_MEANINGS
+
+    def patterns(node: object) -> set[str]:
+        if isinstance(node, dict):
+            own = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+            return own.union(*(patterns(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(patterns(v) for v in node))
+        return set()
+
+    schemas = Path(resources.schema("card.schema.json")).parent.glob("*.schema.json")
+    found = set().union(*(patterns(json.loads(p.read_text(encoding="utf-8"))) for p in schemas))
+    assert len(found) > 5 and found <= set(PATTERN_MEANINGS)
+    assert all(meaning in TEXTS for meaning in PATTERN_MEANINGS.values())
