@@ -266,7 +266,7 @@ def test_query_form_with_a_picked_job_runs(page: Page):
 def test_language_switch_gives_the_french_frame(page: Page):
     page.open("/")
     assert page.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
-    page.one("nav.lang a[hreflang=fr]", "link to the French frame").click()
+    page.one("nav.lang-switch a[hreflang=fr]", "link to the French frame").click()
     page.wait(
         lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr",
         "the language switch did not give the French frame",
@@ -279,5 +279,5 @@ def test_language_switch_gives_the_french_frame(page: Page):
     page.wait(lambda d: page.path().startswith("/query"), "the query page did not open")
     page.loaded("the French query page")
     assert page.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
-    page.one("nav.lang a[hreflang=en]", "link back to the English frame")
+    page.one("nav.lang-switch a[hreflang=en]", "link back to the English frame")
     assert page.one("form#library-form button[type=submit]", "run button").text == "Exécuter"
