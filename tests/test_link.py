@@ -185,3 +185,29 @@ def test_cli_link_check_and_propose(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert len(mset.rows) == 2 * len(link.card_concepts(resources.CARDS, "sic"))
     bad = write(tmp_path, row("ng2018:1.1", "skos:sameAs", "ng2010:1.1"))
     assert main(["link", "check", "--mappings", str(bad.parent)]) == 1
+
+
+def test_reading_mappings_does_not_load_the_matcher() -> None:
+    """``nomengraph build`` reads the mapping files through ``nomengraph.link``: that must not
+    import scikit-learn (or NumPy), which only the matcher needs; asking for the matcher does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import nomengraph.build\n"
+        "from nomengraph.link import MappingError, mappings_graph, read_sssom\n"
+        "print(sorted(m for m in ('sklearn', 'numpy', 'scipy') if m in sys.modules))\n"
+        "from nomengraph.link import Matcher\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.splitlines() == ["[]", "True"]
+
+
+def test_unknown_name_of_the_package_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        link.no_such_name  # noqa: B018
+    assert "Matcher" in dir(link)

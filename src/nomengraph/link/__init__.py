@@ -12,8 +12,17 @@ The package, one module a concern:
   (``link propose``);
 * :mod:`~nomengraph.link.evaluate`: MELO's metrics and the agreement with reviewed sets.
 
-The names below are re-exported so that ``from nomengraph.link import X`` keeps working.
+The names below are re-exported so that ``from nomengraph.link import X`` keeps working. The
+mapping files' modules (prefixes, SSSOM, RDF, metrics) load with the package; the matcher and
+what uses it (NumPy, SciPy, scikit-learn, the ESCO/ROME readers) only when one of their names is
+first asked for (PEP 562), so that ``nomengraph build``, which reads the mapping files, does not
+pay for them.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from nomengraph.link.evaluate import (
     Agreement,
@@ -23,7 +32,6 @@ from nomengraph.link.evaluate import (
     read_qrels,
     trec_order,
 )
-from nomengraph.link.matcher import Concept, Element, Matcher, Query, Weights
 from nomengraph.link.prefixes import (
     LEXICAL,
     MANUAL,
@@ -35,7 +43,6 @@ from nomengraph.link.prefixes import (
     contract,
     expand,
 )
-from nomengraph.link.propose import Candidate, candidate_set, prepare, propose
 from nomengraph.link.rdf import (
     CONTINUES_SET,
     SSSOM_NS,
@@ -43,15 +50,6 @@ from nomengraph.link.rdf import (
     mapping_set_graph,
     mapping_set_iri,
     mappings_graph,
-)
-from nomengraph.link.sources import (
-    CARD_SETS,
-    card_concepts,
-    known_subjects,
-    read_esco_occupations,
-    read_esco_skills,
-    read_rome,
-    read_rome_appellations,
 )
 from nomengraph.link.sssom import (
     COLUMNS,
@@ -66,6 +64,50 @@ from nomengraph.link.sssom import (
     read_mappings,
     read_sssom,
 )
+
+_LAZY = {  # name → module, imported on first use
+    **dict.fromkeys(("Concept", "Element", "Matcher", "Query", "Weights"), "matcher"),
+    **dict.fromkeys(("Candidate", "candidate_set", "prepare", "propose"), "propose"),
+    **dict.fromkeys(
+        (
+            "CARD_SETS",
+            "card_concepts",
+            "known_subjects",
+            "read_esco_occupations",
+            "read_esco_skills",
+            "read_rome",
+            "read_rome_appellations",
+        ),
+        "sources",
+    ),
+}
+
+if TYPE_CHECKING:
+    from nomengraph.link.matcher import Concept, Element, Matcher, Query, Weights
+    from nomengraph.link.propose import Candidate, candidate_set, prepare, propose
+    from nomengraph.link.sources import (
+        CARD_SETS,
+        card_concepts,
+        known_subjects,
+        read_esco_occupations,
+        read_esco_skills,
+        read_rome,
+        read_rome_appellations,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CARD_SETS",
