@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from functools import cache
 from pathlib import Path
@@ -14,11 +16,13 @@ import yaml
 from nomengraph.cards import check_card, load_schema
 from nomengraph.extract.base import ExtractResult, SourceFormatError
 from nomengraph.extract.cigref2018 import extract
+from nomengraph.extract.cigref2018_ecf import build_ecf
 
 ROOT = Path(__file__).parents[1]
 SOURCE = ROOT / "sources" / "cigref-2018-nomenclature.txt"
 GOLDEN = ROOT / "tests" / "fixtures" / "golden" / "cigref-2018"
 ECF_CSV = ROOT / "sources" / "ecf-3.0-reference.csv"
+ECF_LEVELS = ROOT / "sources" / "ecf-3.0-levels.csv"
 
 # Characters the font fault produces and that never occur in clean text (SOURCES.md §3.1).
 GARBLED = set("ŀŁŃŘŜŝŞşŦƎƘƛƞƧƪƭƳƴƻƾǆǇǉǊǎǘǳǶǾǿȄȅȊ¢¦±¸©лмнопрстуфΦΣΥΤΩϥΨΧόύζηκςϧҌϦϝω¶õ")
@@ -31,8 +35,14 @@ def raw_text() -> str:
 
 
 @cache
+def ecf_tables() -> tuple[str, str]:
+    """The texts of the e-CF 3.0 reference list and levels table, as ``extract`` takes them."""
+    return ECF_CSV.read_text(encoding="utf-8"), ECF_LEVELS.read_text(encoding="utf-8")
+
+
+@cache
 def result() -> ExtractResult:
-    return extract(raw_text(), ECF_CSV.read_text(encoding="utf-8"))
+    return extract(raw_text(), *ecf_tables())
 
 
 def cards() -> dict[str, dict[str, Any]]:
@@ -274,11 +284,95 @@ def test_ecf_file():
     assert prev["A.1"] == ("A.1", "same") and prev["E.6"] == ("E.6", "same")
     # Every (code, level) pair has one descriptor on all cards, and it is the one in the file.
     by_pair = {(c, d["level"]): d["text"]["fr"] for c, x in comps.items()
-               for d in x.get("level_descriptors", [])}  # fmt: skip
+               for d in x.get("level_descriptors", []) if "fr" in d["text"]}  # fmt: skip
     for card in result().cards:
         for r in card["competences"]:
             assert by_pair[(r["code"], r["level_min"])] == r["descriptor"]
     assert not [w for w in result().warnings if "descriptor" in w or "does not define" in w]
+
+
+def test_ecf_file_has_the_english_descriptor_of_every_admissible_level():
+    comps = {c["code"]: c for c in result().data_files["ecf/ecf-3.0.yaml"]["competences"]}
+    rows = list(csv.DictReader(io.StringIO(ECF_LEVELS.read_text(encoding="utf-8"))))
+    assert len(rows) == 106
+    table = {
+        (r["code"], int(r["level"])): (line, r["descriptor"]) for line, r in enumerate(rows, 2)
+    }
+    seen = {}
+    for code, comp in comps.items():
+        assert [d["level"] for d in comp["level_descriptors"]] == comp["levels"], code
+        for d in comp["level_descriptors"]:
+            line, text = table[(code, d["level"])]
+            assert d["text"]["en"] == text
+            assert d["provenance"]["en"] == {
+                "source": "sources/ecf-3.0-levels.csv",
+                "lines": [line, line],
+            }
+            assert set(d["provenance"]) == set(d["text"])
+            if "fr" in d["text"]:
+                assert d["provenance"]["fr"]["source"] == "sources/cigref-2018-nomenclature.txt"
+                assert d["provenance"]["fr"]["note"].startswith("as printed on card ")
+            seen[(code, d["level"])] = d
+    assert set(seen) == set(table)
+    b1 = {d["level"]: d["text"] for d in comps["B.1"]["level_descriptors"]}
+    assert b1[1] == {"en": "Acts under guidance to develop, test and document applications."}
+    assert b1[2] == {"en": "Systematically develops and validates applications."}
+    assert b1[3]["fr"].startswith("Développe des applications et choisit les options")
+    assert b1[3]["en"].startswith("Acts creatively to develop applications")
+    # Both languages of a level printed on a card: 90 of the 106 levels.
+    assert sum("fr" in d["text"] for d in seen.values()) == 90
+
+
+def _levels_table(edit) -> str:
+    lines = ECF_LEVELS.read_text(encoding="utf-8").split("\n")
+    return "\n".join(edit(lines))
+
+
+def test_levels_table_and_reference_list_disagreeing_are_warnings():
+    def shift_e1(lines: list[str]) -> list[str]:
+        # The levels of E.1 as the seed numbers them (2, 3); e-CF 3.0 admits 3 and 4.
+        out = []
+        for ln in lines:
+            if ln.startswith("E.1,3,"):
+                ln = "E.1,2," + ln.removeprefix("E.1,3,")
+            elif ln.startswith("E.1,4,"):
+                ln = "E.1,3," + ln.removeprefix("E.1,4,")
+            out.append(ln)
+        return out
+
+    reference, _ = ecf_tables()
+    shifted = _levels_table(shift_e1)
+    line = 1 + next(i for i, ln in enumerate(shifted.split("\n")) if ln.startswith("E.1,2,"))
+    data, warnings = build_ecf([], reference, shifted)
+    assert [w for w in warnings if "ecf-3.0-levels.csv" in w] == [
+        f"sources/ecf-3.0-levels.csv:{line}: E.1 has a descriptor for level 2, which e-CF 3.0 "
+        "does not define for E.1 (levels [3, 4], sources/ecf-3.0-reference.csv:33)",
+        "sources/ecf-3.0-reference.csv:33: E.1 admits levels [3, 4]; sources/ecf-3.0-levels.csv "
+        "has no descriptor for level(s) [4]",
+    ]
+    e1 = next(c for c in data["competences"] if c["code"] == "E.1")
+    assert [d["level"] for d in e1["level_descriptors"]] == [2, 3]  # kept as given
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda ls: [*ls[:1], "Z.9,3,Does things.", *ls[1:]],
+            r"levels.csv:2: 'Z.9' is not an e-CF 3.0",
+        ),
+        (lambda ls: [*ls[:1], "A.1,e-4,Text.", *ls[1:]], r"levels.csv:2: A.1: level 'e-4' is not"),
+        (lambda ls: [*ls[:2], ls[1], *ls[2:]], r"levels.csv:3: A.1 level 4 given twice \(line 2\)"),
+        (
+            lambda ls: [*ls[:1], "A.1,4,", *ls[2:]],
+            r"levels.csv:2: A.1 level 4: the descriptor is empty",
+        ),
+        (lambda ls: ["code,lvl,descriptor", *ls[1:]], r"levels.csv:1: missing column\(s\) level"),
+    ],
+)
+def test_malformed_levels_table_is_an_error(edit, message):
+    with pytest.raises(SourceFormatError, match=message):
+        build_ecf([], ecf_tables()[0], _levels_table(edit))
 
 
 # ------------------------------------------------------------------------- broken sources
@@ -294,7 +388,7 @@ def test_missing_title_label_is_an_error():
     text = raw_text()
     assert text.split("\n")[6800].strip() == "Titre du métier"
     with pytest.raises(SourceFormatError) as err:
-        extract(_without_line(text, 6801), ECF_CSV.read_text(encoding="utf-8"))
+        extract(_without_line(text, 6801), *ecf_tables())
     assert "2.6" in str(err.value) or "second" in str(err.value)
     assert err.value.line is not None
 
@@ -303,14 +397,14 @@ def test_missing_field_label_is_an_error():
     text = raw_text()
     assert text.split("\n")[7100].strip() == "Livrables"
     with pytest.raises(SourceFormatError, match="2.6"):
-        extract(_without_line(text, 7101), ECF_CSV.read_text(encoding="utf-8"))
+        extract(_without_line(text, 7101), *ecf_tables())
 
 
 def test_cut_table_of_contents_is_an_error():
     lines = raw_text().split("\n")
     cut = "\n".join(lines[:221] + lines[243:])  # families 8 and 9 removed from the TOC
     with pytest.raises(SourceFormatError) as err:
-        extract(cut, ECF_CSV.read_text(encoding="utf-8"))
+        extract(cut, *ecf_tables())
     assert "50" in str(err.value)
 
 
@@ -319,4 +413,4 @@ def test_missing_chapter_heading_is_an_error():
     lines = text.split("\n")
     idx = next(i for i, ln in enumerate(lines) if i > 300 and "3.2. Apparition" in ln)
     with pytest.raises(SourceFormatError, match="3.2"):
-        extract(_without_line(text, idx + 1), ECF_CSV.read_text(encoding="utf-8"))
+        extract(_without_line(text, idx + 1), *ecf_tables())

@@ -34,7 +34,9 @@ def results() -> dict[str, ExtractResult]:
     return {
         "cigref-2010": extract_2010(read("cigref-2010-nomenclature.txt")),
         "cigref-2018": extract_2018(
-            read("cigref-2018-nomenclature.txt"), read("ecf-3.0-reference.csv")
+            read("cigref-2018-nomenclature.txt"),
+            read("ecf-3.0-reference.csv"),
+            read("ecf-3.0-levels.csv"),
         ),
         "sic": extract_sic(read("sic-referentiel-metiers.txt")),
     }

@@ -63,7 +63,7 @@ SOURCES: tuple[Source, ...] = (
         "cigref-2018",
         "cigref-2018-nomenclature.txt",
         cigref2018.extract,
-        (("ecf_reference", "ecf-3.0-reference.csv"),),
+        (("ecf_reference", "ecf-3.0-reference.csv"), ("ecf_levels", "ecf-3.0-levels.csv")),
     ),
     Source("sic", "sic-referentiel-metiers.txt", sic.extract),
     Source(

@@ -1,7 +1,7 @@
 """Parser for the CIGREF 2018 nomenclature (``sources/cigref-2018-nomenclature.txt``, e-CF 3.0).
 
-``extract(text, ecf_reference)`` takes the RAW text (partly font-garbled), repairs it with
-:func:`nomengraph.repair.repair_text` (line-preserving) and returns:
+``extract(text, ecf_reference, ecf_levels)`` takes the RAW text (partly font-garbled), repairs it
+with :func:`nomengraph.repair.repair_text` (line-preserving) and returns:
 
 * 50 jobs of edition ``cigref-2018``: the 37 cards present in the text (1.1–7.2 complete, 7.3
   truncated where the file stops) and the 13 jobs the table of contents lists after 7.3, as cards
@@ -640,9 +640,10 @@ def _order(card: dict[str, Any]) -> dict[str, Any]:
     return {k: card[k] for k in keys if k in card}
 
 
-def extract(text: str, ecf_reference: str) -> ExtractResult:
-    """Parse the RAW 2018 text (it is repaired first). ``ecf_reference`` is the text of
-    ``sources/ecf-3.0-reference.csv`` (read beside the source by :mod:`nomengraph.extract`)."""
+def extract(text: str, ecf_reference: str, ecf_levels: str) -> ExtractResult:
+    """Parse the RAW 2018 text (it is repaired first). ``ecf_reference`` and ``ecf_levels`` are
+    the texts of ``sources/ecf-3.0-reference.csv`` and ``sources/ecf-3.0-levels.csv`` (read beside
+    the source by :mod:`nomengraph.extract`)."""
     doc = Doc(repair_text(text))
     warnings: list[str] = []
     toc = _parse_toc(doc)
@@ -701,7 +702,7 @@ def extract(text: str, ecf_reference: str) -> ExtractResult:
     chapter3.apply(cards, infos, warnings)
     warnings.extend(chapter3.warnings)
 
-    ecf, ecf_warnings = build_ecf(infos, ecf_reference)
+    ecf, ecf_warnings = build_ecf(infos, ecf_reference, ecf_levels)
     warnings.extend(ecf_warnings)
 
     cards.sort(key=lambda c: [int(x) for x in c["number"].split(".")])
