@@ -140,6 +140,16 @@ SOURCES: dict[str, dict[str, str]] = {  # "lang": the language of title and righ
         "lang": "en",
         "sha256": "5809100b846278180c28ac8486e5f894452bd7b9a6d09ef94b374b4442918ac6",
     },
+    "ecf-3-levels": {
+        "file": "sources/ecf-3.0-levels.csv",
+        "title": "e-CF 3.0 (CWA 16234-1:2014) level descriptors of each competence, in English, "
+        "transcribed from a public database seed (KITNikita/competence-map-api, "
+        "V3__Level_insert.sql)",
+        "publisher": "CEN",
+        "rights": "e-CF (CWA 16234) © CEN; used as reference data.",
+        "lang": "en",
+        "sha256": "b11888b9a65910440244ca0e782a596d3089a09d31d910620e1e071a0601a98c",
+    },
     "ecf-4-competences": {
         "file": "sources/ecf-4.0-competences.csv",
         "title": "e-CF 4.0 (EN 16234-1:2019) competences: codes, areas, English names, "
@@ -578,6 +588,7 @@ def _competence(v: str, comp: dict[str, Any]) -> list[Triple]:
             (d, NG.ofCompetence, node),
             (d, NG.level, _u(iris.proficiency_level(desc["level"]))),
             *_lang_texts(d, NG.text, desc["text"]),
+            *_descriptor_provenance(d, desc.get("provenance"), f"ecf-{v.replace('.', '-')}"),
         ]
     for key, cls, pred in (
         ("knowledge", NG.KnowledgeExample, NG.hasKnowledge),
@@ -607,6 +618,37 @@ def _competence(v: str, comp: dict[str, Any]) -> list[Triple]:
         t += [(node, PROV.wasDerivedFrom, doc), *_lines(node, prov.get("lines"))]
         if prov.get("note"):
             t.append((node, SKOS.editorialNote, _lang(prov["note"], "en")))
+    return t
+
+
+_LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+
+
+def _descriptor_provenance(
+    d: URIRef, provenance: dict[str, dict[str, Any]] | None, fallback: str
+) -> list[Triple]:
+    """Where each language's text of a level descriptor comes from: the source document, and a
+    note naming the language, the file, the lines and the source's own note."""
+    t: list[Triple] = []
+    for lang, prov in sorted((provenance or {}).items()):
+        t.append(
+            (
+                d,
+                PROV.wasDerivedFrom,
+                _u(iris.source_document(_source_key(prov["source"], fallback))),
+            )
+        )
+        where = prov["source"]
+        lines = prov.get("lines")
+        if lines:
+            where += (
+                f", line {lines[0]}" if lines[0] == lines[1] else f", lines {lines[0]}-{lines[1]}"
+            )
+        if prov.get("note"):
+            where += f", {prov['note']}"
+        t.append(
+            (d, SKOS.editorialNote, _lang(f"{_LANGUAGE_NAMES.get(lang, lang)} text: {where}", "en"))
+        )
     return t
 
 
