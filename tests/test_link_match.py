@@ -206,3 +206,21 @@ def test_malformed_tsv_names_file_and_line(
     empty.mkdir()
     assert main(["link", "match", str(empty), *CORPUS]) == 2
     assert "no card (*.yaml) in the folder" in capsys.readouterr().err
+
+
+def test_tfidf_vectors_are_cosines_of_words_and_character_ngrams() -> None:
+    from nomengraph.link.vectors import char_grams, char_vectorizer, word_vectorizer
+
+    assert char_grams("dev") == [" d", "de", "ev", "v ", " de", "dev", "ev ", " dev", "dev "]
+    labels = ["Développeur informatique", "boulanger", "chef de projet informatique"]
+    words = word_vectorizer()
+    index = words.fit_transform(labels)
+    scores = (words.transform(["développeuse informatique", "maçon"]) @ index.T).toarray()
+    assert scores[0, 0] == pytest.approx(1.0, abs=1e-6)  # same stemmed words
+    assert scores[0, 1] == 0.0 and 0.0 < scores[0, 2] < 1.0  # "informatique" shared, not all
+    assert not scores[1].any()  # no word in common
+    chars = char_vectorizer()
+    index = chars.fit_transform(labels)
+    # a word never seen still matches by the character n-grams it shares
+    scores = (chars.transform(["boulangère"]) @ index.T).toarray()[0]
+    assert scores.argmax() == 1 and 0.5 < scores[1] < 1.0

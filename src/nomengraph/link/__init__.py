@@ -14,7 +14,7 @@ The package, one module a concern:
 
 The names below are re-exported so that ``from nomengraph.link import X`` keeps working. The
 mapping files' modules (prefixes, SSSOM, RDF, metrics) load with the package; the matcher and
-what uses it (NumPy, SciPy, scikit-learn, the ESCO/ROME readers) only when one of their names is
+what uses it (NumPy, SciPy, the ESCO/ROME readers) only when one of their names is
 first asked for (PEP 562), so that ``nomengraph build``, which reads the mapping files, does not
 pay for them.
 """

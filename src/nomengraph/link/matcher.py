@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nomengraph.link.text import fold, key, variants, words
+from nomengraph.link.text import key, variants
+from nomengraph.link.vectors import Vectorizer, char_vectorizer, word_vectorizer
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,6 @@ class Hit:
     """The label of the concept that matched best."""
 
 
-def _words_analyzer(text: str) -> list[str]:
-    return words(text)
-
-
 def _max_by_group(scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Row-wise maximum over consecutive column groups starting at ``starts``."""
     if scores.shape[1] == 0:
@@ -141,10 +137,8 @@ class LabelIndex:
         self.keys: dict[str, list[int]] = defaultdict(list)
         for pos, t in enumerate(self.texts):
             self.keys[key(t)].append(pos)
-        self.word_vec = TfidfVectorizer(analyzer=_words_analyzer, sublinear_tf=True)
-        self.char_vec = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 4), preprocessor=fold, sublinear_tf=True
-        )
+        self.word_vec = word_vectorizer()
+        self.char_vec = char_vectorizer()
         texts = self.texts or [""]
         self.W = self.word_vec.fit_transform(texts).T.tocsr().astype(np.float32)
         self.C = self.char_vec.fit_transform(texts).T.tocsr().astype(np.float32)
@@ -152,8 +146,8 @@ class LabelIndex:
     def label_scores(self, texts: Sequence[str]) -> np.ndarray:
         """Score of each text (rows) against each label (columns), in [0, 1 + exact]."""
         w = self.weights
-        qw = self.word_vec.transform(texts).astype(np.float32)
-        qc = self.char_vec.transform(texts).astype(np.float32)
+        qw = self.word_vec.transform(texts)
+        qc = self.char_vec.transform(texts)
         s = w.word * (qw @ self.W).toarray() + w.char * (qc @ self.C).toarray()
         for row, t in enumerate(texts):
             for pos in self.keys.get(key(t), ()):
@@ -213,7 +207,7 @@ class Matcher:
                 self.penalty[i] = self.weights.kind_penalty[c.kind]
         self.concept_labels = concept_labels
         self.concept_skills = concept_skills or {}
-        self._text_index: tuple[TfidfVectorizer, sparse.csr_matrix] | None = None
+        self._text_index: tuple[Vectorizer, sparse.csr_matrix] | None = None
         self._skill_index: tuple[dict[str, int], sparse.csr_matrix] | None = None
         self.context = list(context)
         if self.context:
@@ -224,10 +218,9 @@ class Matcher:
             )
             docs = [" ".join(concept_labels[i]) for i in range(len(order))]
             group_docs = [" ".join(c.labels) for c in self.context]
-            bag = TfidfVectorizer(analyzer=_words_analyzer, sublinear_tf=True)
-            bag.fit(docs + group_docs)
-            self.concept_bags = bag.transform(docs).T.tocsr().astype(np.float32)
-            self.group_bags = bag.transform(group_docs).astype(np.float32).tocsr()
+            bags = word_vectorizer().fit_transform(docs + group_docs)
+            self.concept_bags = bags[: len(docs)].T.tocsr()
+            self.group_bags = bags[len(docs) :].tocsr()
 
     # scoring ------------------------------------------------------------------------------
 
@@ -275,10 +268,10 @@ class Matcher:
             for i, iri in enumerate(self.concept_ids):
                 c = self.concepts.get(iri)
                 docs.append(" ".join([*self.concept_labels[i], c.description if c else ""]))
-            vec = TfidfVectorizer(analyzer=_words_analyzer, sublinear_tf=True)
-            self._text_index = (vec, vec.fit_transform(docs).T.tocsr().astype(np.float32))
+            vec = word_vectorizer()
+            self._text_index = (vec, vec.fit_transform(docs).T.tocsr())
         vec, matrix = self._text_index
-        return (vec.transform(list(texts)).astype(np.float32) @ matrix).toarray()
+        return (vec.transform(list(texts)) @ matrix).toarray()
 
     def _skill_scores(self, profiles: Sequence[Mapping[str, float]]) -> np.ndarray:
         """Cosine of skill weights: each profile against each concept's skills."""

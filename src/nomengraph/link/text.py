@@ -26,12 +26,15 @@ _SUFFIX_MARK = re.compile(r"(?<=\w)\((?:e|ne|se|euse|rice|trice|ère|ere|le|te|e
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=400_000)
 def fold(text: str) -> str:
-    """Lower case, accents removed, ligatures spelled out, punctuation to spaces."""
+    """Lower case, accents removed, ligatures spelled out, punctuation to spaces (only the
+    letters a–z and digits remain)."""
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(_WORD.findall(text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def clean(title: str) -> str:
@@ -116,7 +119,12 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The stemmed content words of a text (stop words dropped)."""
-    return [stem(w) for w in fold(text).split() if w not in STOP and len(w) > 1]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=400_000)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in fold(text).split() if w not in STOP and len(w) > 1)
 
 
 def key(text: str) -> str:
