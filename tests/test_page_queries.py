@@ -90,7 +90,10 @@ CASES: dict[str, tuple[dict[str, str], Callable[[Rows], bool]]] = {
     ),
     "competence-descriptors": (
         {"iri": B1},
-        lambda rows: any(r["of"] == B1 and r["n"] == 3 for r in rows),
+        lambda rows: (
+            sorted({r["n"] for r in rows}) == [1, 2, 3]
+            and all(r["d"].startswith(B1 + "/level/") for r in rows)
+        ),
     ),
     "competence-examples": (
         {"iri": ID + "ecf/2.0/competence/A.1"},

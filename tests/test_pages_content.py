@@ -9,8 +9,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
 from html_dom import dom, table_rows
+from nomengraph import resources
 
 ID = "https://w3id.org/nomengraph/id/"
 LINKED_IRI = re.compile(
@@ -98,17 +100,70 @@ def page(client, path: str, lang: str = "en") -> Page:
     return Page(response.get_data(as_text=True))
 
 
-def test_b1_lists_every_admissible_level_with_its_descriptor(client):
-    p = page(client, "/id/ecf/3.0/competence/B.1")
-    levels = [t for t in p.inside("levels", "th") if t.startswith("e-")]
-    assert levels == ["e-1", "e-2", "e-3"]
-    rows = p.inside("levels", "td")
-    assert len(rows) == 3
-    for row in rows:
-        assert len(row) > 20 and "No descriptor" not in row, row
-    # e-3 is printed by the CIGREF 2018 cards in French; e-1 and e-2 come from e-CF 4.0, said so
-    assert "créative" in rows[2]
-    assert all("e-CF 4.0" in r for r in rows[:2])
+def ecf_data(version: str) -> dict[str, dict]:
+    """The competences of the e-CF data file the reference build is made from, by code."""
+    path = resources.CARDS / "ecf" / f"ecf-{version}.yaml"
+    return {c["code"]: c for c in yaml.safe_load(path.read_text(encoding="utf-8"))["competences"]}
+
+
+def descriptor_rows(client, path: str, lang: str) -> list[tuple[str, str, str | None]]:
+    """(level, descriptor text, its lang attribute) of each row of the levels table."""
+    response = client.get(path, headers={"Accept": "text/html", "Accept-Language": lang})
+    table = dom(response).one("section", id="levels").one("table")
+    return [(th.text(), td.text(), td.attrs.get("lang")) for th, td in table_rows(table)]
+
+
+# The e-CF 3.0 B.1 level descriptors (sources/ecf-3.0-levels.csv, lines 24-26; e-CF CWA 16234-1
+# © CEN) and e-3 as the CIGREF 2018 cards print it (© CIGREF).
+B1_EN = {
+    "e-1": "Acts under guidance to develop, test and document applications.",
+    "e-2": "Systematically develops and validates applications.",
+    "e-3": "Acts creatively to develop applications and to select appropriate technical options. "
+    "Accounts for others development activities. Optimizes application development, maintenance "
+    "and performance by employing design patterns and by reusing proved solutions.",
+}
+B1_FR_3 = (
+    "Développe des applications et choisit les options techniques appropriées, de manière "
+    "créative. Prend part à d'autres activités de développement."
+)
+
+
+def test_b1_lists_every_admissible_level_with_its_e_cf_3_descriptor(client):
+    rows = descriptor_rows(client, "/id/ecf/3.0/competence/B.1", "en")
+    assert rows == [(n, text, "en") for n, text in B1_EN.items()]
+
+
+def test_b1_in_french_prints_the_card_text_where_a_card_prints_one_else_the_english(client):
+    rows = descriptor_rows(client, "/id/ecf/3.0/competence/B.1", "fr")
+    assert rows == [
+        ("e-1", B1_EN["e-1"], "en"),
+        ("e-2", B1_EN["e-2"], "en"),
+        ("e-3", B1_FR_3, "fr"),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_e_cf_3_competence_page_gives_each_admissible_level_its_own_descriptor(client, lang):
+    """No level of an e-CF 3.0 competence without a descriptor, none from e-CF 4.0: the text is
+    the 3.0 one in the page's language where there is one, else the other language's."""
+    for code, comp in ecf_data("3.0").items():
+        rows = descriptor_rows(client, f"/id/ecf/3.0/competence/{code}", lang)
+        assert [level for level, _t, _l in rows] == [f"e-{n}" for n in comp["levels"]], code
+        for (_level, text, tag), d in zip(rows, comp["level_descriptors"], strict=True):
+            want = lang if lang in d["text"] else "en"
+            assert (text, tag) == (d["text"][want], want), (code, d["level"])
+            assert "e-CF 4.0" not in text
+
+
+def test_e_cf_4_competence_pages_give_their_own_4_0_descriptors(client):
+    """In English only (no French e-CF 4.0), also on a French page; D.7 is new in 4.0."""
+    four = ecf_data("4.0")
+    for code in ("B.1", "E.1", "D.7"):
+        rows = descriptor_rows(client, f"/id/ecf/4.0/competence/{code}", "fr")
+        expected = [
+            (f"e-{d['level']}", d["text"]["en"], "en") for d in four[code]["level_descriptors"]
+        ]
+        assert rows == expected, code
 
 
 def test_area_by_name_in_sentence_case(client):

@@ -74,7 +74,7 @@ def competence_context(iri: str, props: dict[str, list[Term]], label_map: dict[s
         "admissible": _level_links(props, NG + "admissibleLevel", label_map),
         "printed_levels": _level_links(props, NG + "printedLevel", label_map),
         "not_applicable": _level_links(props, NG + "notApplicableLevel", label_map),
-        "descriptors": level_descriptors(iri, props, descriptors),
+        "descriptors": level_descriptors(props, descriptors),
         "knowledge": sorted(
             (
                 {"code": text_of(x, "code"), "text": text_of(x, "text"), "href": x["x"].href}
@@ -149,35 +149,26 @@ def _local(iri: str) -> str:
 
 
 def level_descriptors(
-    iri: str, props: dict[str, list[Term]], rows: list[dict[str, Term]]
+    props: dict[str, list[Term]], rows: list[dict[str, Term]]
 ) -> list[dict[str, Any]]:
-    """Every admissible level (and any level with a descriptor) with its descriptor: the
-    competence's own, in the page's language when there is a choice; where the source prints
-    none for that level, the descriptor of the same competence in another e-CF version, named
-    with its version (the newest first); else none."""
+    """Every admissible level (and any level with a descriptor) with the competence's own
+    descriptor, from its own e-CF version only: in the page's language when the descriptor has
+    that text, else in the other language (``lang`` says which); none when the sources give no
+    descriptor for the level."""
     langs = preferred_langs()
     own: dict[str, list[tuple[Term, str | None]]] = {}
-    other: dict[str, list[tuple[str, Term]]] = {}
     for r in rows:
         if r.get("text") is None:
             continue
-        n = text_of(r, "n")
-        if r["of"].value == iri:
-            own.setdefault(n, []).append((r["text"], r["d"].href))
-        else:
-            other.setdefault(n, []).append((text_of(r, "version"), r["text"]))
+        own.setdefault(text_of(r, "n"), []).append((r["text"], r["d"].href))
     numbers = {_local(t.value).removeprefix("e-") for t in props.get(NG + "admissibleLevel", [])}
     numbers |= set(own)
     out = []
     for n in sorted(numbers, key=natural_key):
-        item: dict[str, Any] = {"level": n, "text": "", "lang": "", "href": None, "version": ""}
+        item: dict[str, Any] = {"level": n, "text": "", "lang": "", "href": None}
         if n in own:
             term = pick([t for t, _h in own[n]], langs)
             item.update(text=term.value, lang=term.lang, href=own[n][0][1])
-        elif n in other:
-            newest = max((v for v, _t in other[n]), key=natural_key)
-            term = pick([t for v, t in other[n] if v == newest], langs)
-            item.update(text=term.value, lang=term.lang, version=newest)
         out.append(item)
     return out
 
