@@ -324,6 +324,44 @@ def test_the_foreign_words_check_finds_what_it_should() -> None:
     assert not foreign("syntaxe YAML : expected ',' or ']', but got ':'", "fr")  # PyYAML's detail
 
 
+@cache
+def _templates(lang: str) -> tuple[re.Pattern[str], ...]:
+    """The catalog's texts in ``lang`` as patterns of a whole line, each value any text; only
+    texts with a word of their own (not ``{severity} : {message}``, which any line matches)."""
+    found = []
+    for pair in TEXTS.values():
+        parsed = list(Formatter().parse(pair[LANGUAGES.index(lang)]))
+        if re.search(r"[^\W\d_]{3}", "".join(literal for literal, *_ in parsed)):
+            found.append(
+                re.compile(
+                    "".join(
+                        re.escape(lit) + (".*?" if name is not None else "")
+                        for lit, name, *_ in parsed
+                    )
+                )
+            )
+    return tuple(found)
+
+
+def unsaid(text: str, lang: str) -> list[str]:
+    """The lines of ``text`` that no text of the catalog in ``lang`` says, as it is or as a
+    sentence (a capital first, a full stop last)."""
+
+    def said(line: str) -> bool:
+        sentence = line[:1].lower() + line[1:].removesuffix(".")
+        return any(t.fullmatch(line) or t.fullmatch(sentence) for t in _templates(lang))
+
+    return [line for line in text.splitlines() if line and not said(line)]
+
+
+def test_the_catalog_check_finds_what_it_should() -> None:
+    assert not unsaid("  total : 40\u202f073 triplets\nmagasin construit dans store", "fr")
+    assert unsaid("  total: 40,073 triples", "fr") == ["  total: 40,073 triples"]
+    assert unsaid("load: store ready at store (generation 1)", "fr")
+    assert unsaid("quelque chose : autre chose", "fr")  # the bare "{severity} : {message}"
+    assert not unsaid("load: store ready at store (generation 1)", "en")
+
+
 def _steady(err: str) -> str:
     """Standard error without the time validation took (the one figure that may change)."""
     return re.sub(r"\d+[.,]\d s$", "… s", err, flags=re.M)
@@ -336,9 +374,11 @@ EDITION_FIXTURES = sorted(p for p in EDITIONS.iterdir() if p.is_dir())
 def test_validate_and_build_speak_one_language_per_run(
     folder: Path, reference: Path, tmp_path: Path, capsys, monkeypatch
 ) -> None:
-    """Every edition fixture, validated twice in each language and built in French: the same
-    exit code in both languages, the same output on every run, and no fixed word of the other
-    language anywhere, table, summary, problems and errors alike."""
+    """Every edition fixture, validated twice and built in each language: the same exit code in
+    both languages, the same output on every run, and no fixed word of the other language
+    anywhere, table, summary, problems and errors alike; the whole output of the build (a
+    successful one, one stopped by the data, one refused) said in the run's language, every line
+    of it a text of the catalog (the table excepted: it is validate's, checked above)."""
     monkeypatch.chdir(EDITIONS)
     monkeypatch.setenv("NOMENGRAPH_CARDS", str(reference))
     codes = {}
@@ -352,20 +392,51 @@ def test_validate_and_build_speak_one_language_per_run(
         assert _steady(first.err) == _steady(second.err)
         for text in (first.out, first.err):
             assert not foreign(text, lang), (lang, foreign(text, lang), text)
-        if lang == "fr":  # (in English: test_validate_gives_the_verdict_of_build)
-            out = ["--store", str(tmp_path / "store"), "--out", str(tmp_path / "dist")]
-            assert (
-                main(["build", folder.name, "--cards", str(reference), "--lang=fr", *out]) == code
-            )
-            built = capsys.readouterr()
-            if code:
-                assert built.out == first.out  # the same table, in the same language
-                ends = ("construction arrêtée :", "nomengraph : erreur :")  # the stop, in French
-                stopped = [line for line in built.err.splitlines() if line.startswith(ends)]
-                assert stopped and not foreign("\n".join(stopped), lang), built.err
+        # The build, in the same language all through: progress, summary, table, stop, errors.
+        out = ["--store", str(tmp_path / lang / "store"), "--out", str(tmp_path / lang / "dist")]
+        assert main(["build", folder.name, "--cards", str(reference), f"--lang={lang}", *out]) == (
+            code
+        )
+        built = capsys.readouterr()
+        whole = built.out + built.err
+        assert not foreign(whole, lang), (lang, foreign(whole, lang), whole)
+        if code == 1:
+            assert built.out == first.out  # the same table, in the same language
+        else:  # nothing but the catalog's texts: the progress, the summary, the error
+            assert built.out or code
+            assert not unsaid(built.out, lang), (lang, unsaid(built.out, lang))
+        assert not unsaid(built.err, lang), (lang, unsaid(built.err, lang))
+        if code:
+            ends = {
+                "en": ("build stopped:", "nomengraph: error:"),
+                "fr": ("construction arrêtée :", "nomengraph : erreur :"),
+            }
+            assert [line for line in built.err.splitlines() if line.startswith(ends[lang])]
         assert first.out or first.err
         codes[lang] = code
     assert codes["en"] == codes["fr"] == {"acme": 0, "acme-no-edition": 2}.get(folder.name, 1)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_build_that_cannot_write_its_exports_stops_before_the_store(
+    lang: str, reference: Path, tmp_path: Path, capsys
+) -> None:
+    """An exports folder that cannot be made stops the build before the store is written: exit
+    2, one error naming the folder and the system's reason, in the run's language, no
+    traceback; the store is left as it was (here: none)."""
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    out = ["--store", str(tmp_path / "store"), "--out", str(tmp_path / "file" / "dist")]
+    assert main(["build", "--cards", str(reference), "--lang", lang, *out]) == 2
+    built = capsys.readouterr()
+    assert built.out == "" and not (tmp_path / "store").exists()
+    errors = [line for line in built.err.splitlines() if "erreur" in line or "error" in line]
+    lead = {
+        "en": "nomengraph: error: cannot write the exports: ",
+        "fr": ("nomengraph : erreur : impossible d'écrire les exports : "),
+    }[lang]
+    assert len(errors) == 1 and errors[0].startswith(lead), built.err
+    assert str(tmp_path / "file" / "dist") in errors[0]
+    assert not foreign(built.err, lang) and not unsaid(built.err, lang), built.err
 
 
 def test_the_card_format_problems_in_french(reference: Path, capsys, monkeypatch) -> None:

@@ -24,6 +24,7 @@ from nomengraph.convert import (
     graph_ox_quads,
 )
 from nomengraph.store import OxigraphStore, StoreError, build_store
+from nomengraph.texts import decimal, say, shown, whole
 from nomengraph.validate import Report, check_dataset
 
 if TYPE_CHECKING:
@@ -31,7 +32,13 @@ if TYPE_CHECKING:
 
 
 class BuildError(RuntimeError):
-    """The build could not run (bad cards, unwritable store...); the message says why."""
+    """The build could not run (bad cards, unwritable store...); the message says why.
+
+    ``written``: the store was written all the same (the exports were what failed)."""
+
+    def __init__(self, message: str, written: bool = False) -> None:
+        super().__init__(message)
+        self.written = written
 
 
 @dataclass
@@ -42,21 +49,33 @@ class BuildResult:
     store: Path | str | None = None
 
     def summary(self) -> str:
+        """What was built, the verdict and the time of each stage, in the report's language."""
+        lang = self.report.lang
         counts = self.report.counts()
         if isinstance(self.store, str):
-            lines = [f"graphs replaced on the remote store {self.store}"]
+            lines = [say("built.remote", lang, url=self.store)]
         else:
-            lines = [f"store built at {self.store}"]
-        lines += [f"  {g}: {n:,} triples" for g, n in self.sizes.items()]
-        lines.append(f"  total: {sum(self.sizes.values()):,} triples")
-        lines.append(
-            f"validation: conforms ({counts['Warning']} warning(s), {counts['Info']} info(s): "
-            "source faults recorded as printed; `nomengraph validate` lists them)"
-        )
-        lines.append(
-            "timings: " + ", ".join(f"{stage} {secs:.1f} s" for stage, secs in self.seconds.items())
-        )
+            lines = [say("built.store", lang, store=self.store)]
+        lines += [say("built.graph", lang, graph=g, n=whole(n)) for g, n in self.sizes.items()]
+        lines.append(say("built.total", lang, n=whole(sum(self.sizes.values()))))
+        found = [say(f"count.{s}", lang, n=counts[s]) for s in ("Warning", "Info")]
+        lines.append(say("built.conforms", lang, counts=", ".join(found)))
+        stages = [
+            f"{say(STAGES[stage], lang)} {decimal(secs, lang)} s"
+            for stage, secs in self.seconds.items()
+        ]
+        lines.append(say("built.timings", lang, stages=", ".join(stages)))
         return "\n".join(lines)
+
+
+STAGES = {
+    "convert": "stage.convert",
+    "validate": "stage.validate",
+    "link": "stage.link",
+    "load": "stage.load",
+    "export": "stage.export",
+}
+"""The build's stages (the keys of :attr:`BuildResult.seconds`) and the texts naming them."""
 
 
 def store_quads(converted: Converted, linked: dict[str, Graph] | None = None) -> list[ox.Quad]:
@@ -72,7 +91,8 @@ def _linked_graphs(
     mappings_dir: Path | None,
     esco_dir: Path | None,
     rome_dir: Path | None,
-    say: Callable[[str], None],
+    tell: Callable[[str], None],
+    lang: str = "en",
 ) -> dict[str, Graph]:
     """The mappings graph (from the SSSOM files), when given the ESCO and ROME graphs, and the
     labels of the linked concepts shipped in the package (:mod:`nomengraph.labels`)."""
@@ -84,16 +104,19 @@ def _linked_graphs(
     try:
         if mappings_dir is not None and any(Path(mappings_dir).glob("*.sssom.tsv")):
             graphs["mappings"] = mappings_graph(mappings_dir)
-            say(f"link: {len(graphs['mappings']):,} triples from the SSSOM files of {mappings_dir}")
+            n = whole(len(graphs["mappings"]))
+            tell(say("build.mappings", lang, n=n, folder=mappings_dir))
         if esco_dir is not None:
             graphs["esco"], report = import_esco(Path(esco_dir))
-            say(f"import: ESCO {report.version}: {len(graphs['esco']):,} triples")
+            n = whole(len(graphs["esco"]))
+            tell(say("build.import", lang, vocabulary="ESCO", version=report.version, n=n))
         if rome_dir is not None:
             graphs["rome"], report = import_rome(Path(rome_dir))
-            say(f"import: ROME {report.version}: {len(graphs['rome']):,} triples")
+            n = whole(len(graphs["rome"]))
+            tell(say("build.import", lang, vocabulary="ROME", version=report.version, n=n))
         full = [graphs[name] for name in ("esco", "rome") if name in graphs]
         graphs["labels"] = labels_graph(excluding=full)
-        say(f"labels: {len(graphs['labels']):,} triples naming the linked concepts")
+        tell(say("build.labels", lang, n=whole(len(graphs["labels"]))))
     except (MappingError, VocabularyError, LabelsError) as exc:
         raise BuildError(str(exc)) from None
     return graphs
@@ -124,21 +147,27 @@ def run_build(
     ``editions``: folders of organisations' own editions (each with its ``edition.yaml``), built
     next to the reference nomenclatures of ``cards_dir`` and validated with them
     (:func:`nomengraph.validate.check_dataset`, which ``nomengraph validate DIR`` runs too).
-    ``lang``: the language of the validation messages (English by default).
+    ``lang``: the language of the validation messages, of the progress messages (the store's
+    and the converter's too) and of :meth:`BuildResult.summary` (English by default).
 
     Cards that do not follow the card format, like violations, stop the build before anything
     is written: the result's report lists them and does not conform."""
-    say = progress or (lambda _m: None)
+    shown_to = progress or (lambda _m: None)
+
+    def tell(message: str) -> None:  # the store's and the converter's, in the run's language
+        shown_to(shown(message, lang))
+
     seconds: dict[str, float] = {}
     if remote is not None:
         try:
             remote.ping()
         except StoreError as exc:
-            raise BuildError(f"the remote store does not answer: {exc}") from None
+            raise BuildError(say("build.remote-silent", lang, detail=exc)) from None
     t = time.perf_counter()
-    say(f"convert and validate: cards from {', '.join(map(str, [cards_dir, *editions]))}")
+    folders = ", ".join(map(str, [cards_dir, *editions]))
+    tell(say("build.reading", lang, folders=folders))
     try:
-        converted, report = check_dataset(Path(cards_dir), editions, progress=say, lang=lang)
+        converted, report = check_dataset(Path(cards_dir), editions, progress=tell, lang=lang)
     except FileNotFoundError as exc:
         raise BuildError(str(exc)) from None
     seconds["convert"] = time.perf_counter() - t - report.seconds
@@ -147,27 +176,38 @@ def run_build(
         return BuildResult(report, seconds=seconds)
 
     t = time.perf_counter()
-    linked = _linked_graphs(mappings_dir, esco_dir, rome_dir, say)
+    linked = _linked_graphs(mappings_dir, esco_dir, rome_dir, tell, lang)
     quads = store_quads(converted, linked)
     del converted, linked
     seconds["link"] = time.perf_counter() - t
 
+    if exports_dir is not None:  # before the store is written: a bad folder stops the build
+        try:
+            Path(exports_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BuildError(say("build.exports-unwritable", lang, detail=exc)) from None
     t = time.perf_counter()
     try:
         if remote is not None:
             data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-            sizes = push_to_remote(data, remote, progress=say)
+            sizes = push_to_remote(data, remote, progress=tell)
         else:
-            sizes = build_store(quads, store_path, progress=say)
-    except (StoreError, OSError) as exc:
+            sizes = build_store(quads, store_path, progress=tell)
+    except StoreError as exc:
         raise BuildError(str(exc)) from None
+    except OSError as exc:  # the system's own detail, as it says it
+        raise BuildError(say("build.unwritable", lang, detail=exc)) from None
     seconds["load"] = time.perf_counter() - t
+    where = remote.display_url if remote is not None else Path(store_path)
     if exports_dir is not None:
         t = time.perf_counter()
-        export(quads, Path(exports_dir), progress=say)
+        try:
+            export(quads, Path(exports_dir), progress=tell)
+        except OSError as exc:
+            message = say("build.exports-failed", lang, store=where, detail=exc)
+            raise BuildError(message, written=True) from None
         seconds["export"] = time.perf_counter() - t
-        say(f"export: Turtle, N-Triples, N-Quads and JSON-LD in {exports_dir}")
-    where = remote.display_url if remote is not None else Path(store_path)
+        tell(say("build.exported", lang, folder=exports_dir))
     return BuildResult(report, sizes, seconds, where)
 
 

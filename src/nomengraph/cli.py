@@ -16,6 +16,7 @@ from nomengraph import __version__
 from nomengraph.exitcodes import EXIT_ERROR, EXIT_NONCONFORMING, EXIT_OK
 from nomengraph.resources import ResourceError
 from nomengraph.settings import Settings, SettingsError
+from nomengraph.texts import LANGUAGES, say
 
 STORE_HELP = "store folder (default: store) or remote SPARQL endpoint URL (docs/remote-store.md)"
 PACKAGED_CARDS = "default: the reference nomenclatures shipped in the package"
@@ -25,20 +26,31 @@ LANG_HELP = "language of the output: en (default) or fr; NOMENGRAPH_LANG sets it
 FLAGS = {"exports": "--out", "query_timeout": "--timeout", "in_memory": "--on-disk"}
 
 
-def _err(message: str) -> None:
-    print(f"nomengraph: error: {message}", file=sys.stderr)
+def _err(message: str, lang: str = "en") -> None:
+    print(say("error", lang, message=message), file=sys.stderr)
 
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _bad_setting(exc: SettingsError) -> str:
+def _bad_setting(exc: SettingsError, lang: str = "en") -> str:
     """One line naming the setting (environment variable or flag) and its bad value."""
     if exc.source.startswith("NOMENGRAPH_"):
-        return f"bad setting {exc.source}={exc.value!r}: {exc.reason}"
+        return say("setting.variable", lang, name=exc.source, value=exc.value, reason=exc.reason)
     flag = FLAGS.get(exc.setting, "--" + exc.setting.replace("_", "-"))
-    return f"bad value for {flag}: {exc.value!r}: {exc.reason}"
+    return say("setting.flag", lang, flag=flag, value=exc.value, reason=exc.reason)
+
+
+def _run_lang(args: argparse.Namespace | None) -> str:
+    """The language of a run's errors: for a command that speaks French (it has --lang),
+    --lang, else NOMENGRAPH_LANG when it is one of the languages; else English."""
+    import os
+
+    if not hasattr(args, "lang"):
+        return "en"
+    lang = args.lang or os.environ.get("NOMENGRAPH_LANG", "en")
+    return lang if lang in LANGUAGES else "en"
 
 
 def _port_problem(host: str, port: int) -> str | None:
@@ -258,7 +270,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         try:
             remote = RemoteStore.from_settings(s)
         except StoreError as exc:
-            _err(str(exc))
+            _err(str(exc), lang)
             return EXIT_ERROR
         kept = say("build.kept.remote", lang, url=remote.display_url)
     try:
@@ -275,7 +287,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             lang=lang,
         )
     except BuildError as exc:
-        _err(f"{exc}\n{kept[0].upper()}{kept[1:]}.")
+        _err(str(exc) if exc.written else f"{exc}\n{kept[0].upper()}{kept[1:]}.", lang)
         return EXIT_ERROR
     if not result.report.conforms:
         edition_view(result.report, editions)  # what `validate DIR` shows
@@ -729,13 +741,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except SettingsError as exc:
-        _err(_bad_setting(exc))
+        lang = "en" if exc.setting == "lang" else _run_lang(args)
+        _err(_bad_setting(exc, lang), lang)
         return EXIT_ERROR
     except ResourceError as exc:
-        _err(str(exc))
+        _err(str(exc), _run_lang(args))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        _err("interrupted")
+        lang = _run_lang(args)
+        _err(say("interrupted", lang), lang)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK

@@ -41,6 +41,7 @@ from nomengraph.cards import (
     scan_cards,
     sub_items,
 )
+from nomengraph.texts import Said, whole
 from nomengraph.vocab import (
     DCAT,
     DCTERMS,
@@ -840,7 +841,7 @@ def _card_sources(
             yield card["edition"], convert_card(card)
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(f"convert: {done:,} cards")
+                progress(Said("convert.cards", n=whole(done)))
     versions = {p.stem.removeprefix("ecf-") for p in (cards_dir / ECF_DIR).glob("*.yaml")}
     for folder in own_editions:
         try:
@@ -1068,7 +1069,7 @@ def export(
     out_dir.mkdir(parents=True, exist_ok=True)
     stale = _remove_stale_exports(out_dir)
     if stale:
-        say(f"export: removed {len(stale)} temporary file(s) of an interrupted export in {out_dir}")
+        say(Said("export.stale", n=len(stale), folder=out_dir))
     quads = _ox_quads(dataset_quads(dataset) if isinstance(dataset, Dataset) else dataset)
     triples = sorted({q.triple for q in quads}, key=str)
     prefixes = dict(PREFIXES)

@@ -36,6 +36,7 @@ import pyoxigraph as ox
 
 from nomengraph.iris import GRAPH
 from nomengraph.store import StoreError
+from nomengraph.texts import Said
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -352,7 +353,7 @@ class RemoteStore:
         staging = {g: f"{g}-staging-{run}" for g in graphs}
         try:
             for graph, data in graphs.items():
-                say(f"load: {graph} into staging graph {staging[graph]}")
+                say(Said("remote.staging", graph=graph, staging=staging[graph]))
                 self.put_graph(staging[graph], data)
         except StoreError:
             self._drop_quietly(staging.values())
@@ -369,7 +370,7 @@ class RemoteStore:
             done = ", ".join(moved) or "none"
             exc.args = (f"{exc} (graphs already replaced: {done})",)
             raise
-        say(f"load: {len(graphs)} graph(s) replaced on {self.url}")
+        say(Said("remote.replaced", n=len(graphs), url=self.url))
         return {g: data.count(b"\n") for g, data in graphs.items()}
 
     def leftover_staging(self, graphs: Any = ()) -> list[str]:
@@ -403,10 +404,7 @@ class RemoteStore:
         found = self.leftover_staging(graphs)
         if found:
             if progress is not None:
-                progress(
-                    f"load: dropping {len(found)} staging graph(s) left by an interrupted push: "
-                    + ", ".join(found)
-                )
+                progress(Said("remote.dropping", n=len(found), names=", ".join(found)))
             for graph in found:
                 self.delete_graph(graph)
         return found

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from nomengraph.texts import Said, whole
+
 
 class StoreError(RuntimeError):
     """The store cannot be opened, built or queried; the message says which and why."""
@@ -255,7 +257,7 @@ def _build_lock(path: Path, say: Callable[[str], None]) -> Iterator[Path]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            say(f"store: waiting for another build of {path} to finish")
+            say(Said("store.waiting", path=path))
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield gens
     finally:
@@ -302,13 +304,13 @@ def _clean_leftovers(path: Path, gens: Path, say: Callable[[str], None]) -> None
         ]
         if previous.is_dir() and (previous / "CURRENT").exists():
             _replace_link(path, f"{gens.name}/{os.readlink(previous)}")
-            say(f"store: {path} was missing (a build was killed); restored the previous generation")
+            say(Said("store.restored", path=path))
         elif spare and (spare[0] / "CURRENT").exists():
             legacy = _legacy_id(spare[0], gens)
             os.rename(spare[0], gens / legacy)
             old_layout.remove(spare[0])
             _replace_link(path, f"{gens.name}/{legacy}")
-            say(f"store: {path} was missing (a build was killed); restored it from {spare[0].name}")
+            say(Said("store.restored-from", path=path, spare=spare[0].name))
     for entry in old_layout:
         _remove(entry)
         removed.append(entry.name)
@@ -323,10 +325,7 @@ def _clean_leftovers(path: Path, gens: Path, say: Callable[[str], None]) -> None
         _remove(entry)
         removed.append(f"{gens.name}/{entry.name}")
     if removed:
-        say(
-            f"cleanup: removed {len(removed)} leftover(s) of an interrupted build: "
-            + ", ".join(removed)
-        )
+        say(Said("store.cleanup", n=len(removed), names=", ".join(removed)))
 
 
 def _legacy_id(folder: Path, gens: Path) -> str:
@@ -362,10 +361,7 @@ def _publish(path: Path, gens: Path, generation: str, say: Callable[[str], None]
             os.unlink(swap)
             os.rename(path, gens / legacy)
             _replace_link(path, target)
-        say(
-            f"store: {path} was a store folder of the old layout; it is now generation {legacy} "
-            "(restart servers started before this build)"
-        )
+        say(Said("store.old-layout", path=path, generation=legacy))
     else:
         _replace_link(path, target)
     _fsync_dir(path.parent)
@@ -382,7 +378,7 @@ def _remove_old_generations(path: Path, gens: Path, say: Callable[[str], None]) 
     for entry in old:
         _remove(entry)
     if old:
-        say("store: removed older generation(s) " + ", ".join(e.name for e in old))
+        say(Said("store.removed-old", names=", ".join(e.name for e in old)))
 
 
 def build_store(
@@ -410,10 +406,10 @@ def build_store(
             store = ox.Store(str(folder))
             try:
                 if isinstance(data, bytes | bytearray):
-                    say(f"load: {len(data):,} bytes of N-Quads into generation {generation}")
+                    say(Said("store.loading-bytes", n=whole(len(data)), generation=generation))
                     store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
                 else:
-                    say(f"load: quads into generation {generation}")
+                    say(Said("store.loading", generation=generation))
                     for batch in _batches(data, LOAD_BATCH):
                         store.bulk_extend(batch)
                 store.optimize()
@@ -435,7 +431,7 @@ def build_store(
                 shutil.rmtree(folder, ignore_errors=True)
             raise
         _remove_old_generations(path, gens, say)
-    say(f"load: store ready at {path} (generation {generation})")
+    say(Said("store.ready", path=path, generation=generation))
     return sizes
 
 

@@ -67,6 +67,135 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the graphs served by {url} were left as they were",
         "les graphes servis par {url} sont restés tels quels",
     ),
+    # nomengraph build, as it goes.
+    "build.reading": (
+        "convert and validate: cards from {folders}",
+        "conversion et validation : cartes de {folders}",
+    ),
+    "build.mappings": (
+        "link: {n} triples from the SSSOM files of {folder}",
+        "liens : {n} triplets des fichiers SSSOM de {folder}",
+    ),
+    "build.import": (
+        "import: {vocabulary} {version}: {n} triples",
+        "import : {vocabulary} {version} : {n} triplets",
+    ),
+    "build.labels": (
+        "labels: {n} triples naming the linked concepts",
+        "libellés : {n} triplets qui nomment les concepts liés",
+    ),
+    "build.exported": (
+        "export: Turtle, N-Triples, N-Quads and JSON-LD in {folder}",
+        "export : Turtle, N-Triples, N-Quads et JSON-LD dans {folder}",
+    ),
+    "build.remote-silent": (
+        "the remote store does not answer: {detail}",
+        "le magasin distant ne répond pas : {detail}",
+    ),
+    "build.unwritable": (
+        "cannot write the store: {detail}",
+        "impossible d'écrire le magasin : {detail}",
+    ),
+    "build.exports-unwritable": (
+        "cannot write the exports: {detail}",
+        "impossible d'écrire les exports : {detail}",
+    ),
+    "build.exports-failed": (
+        "the store was built at {store}, but the exports could not be written: {detail}",
+        "le magasin a été construit dans {store}, mais les exports n'ont pu être écrits : {detail}",
+    ),
+    # nomengraph build, done.
+    "built.store": ("store built at {store}", "magasin construit dans {store}"),
+    "built.remote": (
+        "graphs replaced on the remote store {url}",
+        "graphes remplacés sur le magasin distant {url}",
+    ),
+    "built.graph": ("  {graph}: {n} triples", "  {graph} : {n} triplets"),
+    "built.total": ("  total: {n} triples", "  total : {n} triplets"),
+    "built.conforms": (
+        "validation: conforms ({counts}: source faults recorded as printed; "
+        "`nomengraph validate` lists them)",
+        "validation : conformes ({counts} : fautes des sources consignées telles qu'imprimées ; "
+        "`nomengraph validate` les liste)",
+    ),
+    "built.timings": ("timings: {stages}", "durées : {stages}"),
+    "stage.convert": ("convert", "conversion"),
+    "stage.validate": ("validate", "validation"),
+    "stage.link": ("link", "liens"),
+    "stage.load": ("load", "chargement"),
+    "stage.export": ("export", "exportation"),
+    # The store, as a build or a load writes it.
+    "store.waiting": (
+        "store: waiting for another build of {path} to finish",
+        "magasin : attente de la fin d'une autre construction de {path}",
+    ),
+    "store.restored": (
+        "store: {path} was missing (a build was killed); restored the previous generation",
+        "magasin : {path} manquait (une construction a été tuée) ; la génération précédente "
+        "est rétablie",
+    ),
+    "store.restored-from": (
+        "store: {path} was missing (a build was killed); restored it from {spare}",
+        "magasin : {path} manquait (une construction a été tuée) ; rétabli à partir de {spare}",
+    ),
+    "store.cleanup": (
+        "cleanup: removed {n} leftover(s) of an interrupted build: {names}",
+        "nettoyage : {n} reste(s) d'une construction interrompue supprimé(s) : {names}",
+    ),
+    "store.old-layout": (
+        "store: {path} was a store folder of the old layout; it is now generation {generation} "
+        "(restart servers started before this build)",
+        "magasin : {path} était un dossier de magasin de l'ancienne disposition ; c'est "
+        "désormais la génération {generation} (redémarrez les serveurs lancés avant cette "
+        "construction)",
+    ),
+    "store.removed-old": (
+        "store: removed older generation(s) {names}",
+        "magasin : génération(s) plus ancienne(s) supprimée(s) : {names}",
+    ),
+    "store.loading-bytes": (
+        "load: {n} bytes of N-Quads into generation {generation}",
+        "chargement : {n} octets de N-Quads dans la génération {generation}",
+    ),
+    "store.loading": (
+        "load: quads into generation {generation}",
+        "chargement : quadruplets dans la génération {generation}",
+    ),
+    "store.ready": (
+        "load: store ready at {path} (generation {generation})",
+        "chargement : magasin prêt dans {path} (génération {generation})",
+    ),
+    "remote.staging": (
+        "load: {graph} into staging graph {staging}",
+        "chargement : {graph} dans le graphe d'attente {staging}",
+    ),
+    "remote.replaced": (
+        "load: {n} graph(s) replaced on {url}",
+        "chargement : {n} graphe(s) remplacé(s) sur {url}",
+    ),
+    "remote.dropping": (
+        "load: dropping {n} staging graph(s) left by an interrupted push: {names}",
+        "chargement : suppression de {n} graphe(s) d'attente laissé(s) par un envoi "
+        "interrompu : {names}",
+    ),
+    "convert.cards": ("convert: {n} cards", "conversion : {n} cartes"),
+    "export.stale": (
+        "export: removed {n} temporary file(s) of an interrupted export in {folder}",
+        "export : {n} fichier(s) temporaire(s) d'un export interrompu supprimé(s) dans {folder}",
+    ),
+    # Errors of a command's own options and settings.
+    "validate.format": ("unknown format {value!r} ({known})", "format inconnu {value!r} ({known})"),
+    "validate.engine": ("unknown engine {value!r} ({known})", "moteur inconnu {value!r} ({known})"),
+    "validate.no-cards": ("{folder}: no cards folder", "{folder} : pas de dossier de cartes"),
+    "setting.variable": (
+        "bad setting {name}={value!r}: {reason}",
+        "réglage incorrect {name}={value!r} : {reason}",
+    ),
+    "setting.flag": (
+        "bad value for {flag}: {value!r}: {reason}",
+        "valeur incorrecte pour {flag} : {value!r} : {reason}",
+    ),
+    "interrupted": ("interrupted", "interrompu"),
     # nomengraph check.
     "check.problems": ("{n} problem(s)", "{n} problème(s)"),
     "check.conform": (
@@ -310,3 +439,29 @@ def decimal(value: float, lang: str = "en") -> str:
     """A number with one decimal, written as ``lang`` writes it (``11.4``, ``11,4``)."""
     text = f"{value:.1f}"
     return text.replace(".", ",") if lang == "fr" else text
+
+
+def whole(n: int) -> dict[str, str]:
+    """A whole number as each language writes it: ``39,501``, ``39 501`` (a narrow no-break
+    space groups the thousands in French)."""
+    return {"en": f"{n:,}", "fr": f"{n:,}".replace(",", "\u202f")}
+
+
+class Said(str):
+    """A text said in every language (:func:`both`) where the language is not known yet: a
+    progress message of the store or the converter, which a build shows in its run's language
+    (:func:`shown`). As a ``str`` it is its English, so whoever shows it without asking for a
+    language shows what it always did."""
+
+    words: dict[str, str]
+
+    def __new__(cls, key: str, /, **values: Any) -> Said:
+        words = both(key, **values)
+        text = super().__new__(cls, words["en"])
+        text.words = words
+        return text
+
+
+def shown(text: str, lang: str = "en") -> str:
+    """``text`` in ``lang`` when it is :class:`Said` in every language, as it is otherwise."""
+    return text.words[check_lang(lang)] if isinstance(text, Said) else text

@@ -138,6 +138,15 @@ def _labels(ontology: Graph | None) -> dict[str, dict[str, str]]:
     return vocabulary_labels(ontology if ontology is not None else load_ontology())
 
 
+FORMATS = ("table", "text", "ttl")
+"""What ``nomengraph validate`` prints: a table, one line per problem, or the Turtle report."""
+
+
+def _choices(names: Sequence[str], lang: str) -> str:
+    """Names as ``lang`` offers a choice: ``table, text or ttl``."""
+    return say("or", lang).join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+
+
 # Validating cards ----------------------------------------------------------------------------
 
 
@@ -276,11 +285,11 @@ def run_validate(
 
     if lang not in LANGUAGES:
         return error(f"unknown language {lang!r} ({' or '.join(LANGUAGES)})")
-    if fmt not in ("table", "text", "ttl"):
-        return error(f"unknown format {fmt!r} (table, text or ttl)")
+    if fmt not in FORMATS:
+        return error(say("validate.format", lang, value=fmt, known=_choices(FORMATS, lang)))
     engine = engine or DEFAULT_ENGINE
     if engine not in ENGINES:
-        return error(f"unknown engine {engine!r} ({' or '.join(ENGINES)})")
+        return error(say("validate.engine", lang, value=engine, known=_choices(ENGINES, lang)))
     try:
         if path is not None and path.is_file():
             report = validate_cards(path, engine=engine, lang=lang)
@@ -292,7 +301,7 @@ def run_validate(
             if problem:
                 return error(problem)
             if not cards_dir.is_dir():
-                raise FileNotFoundError(f"{cards_dir}: no cards folder")
+                return error(say("validate.no-cards", lang, folder=cards_dir))
             report = check_dataset(cards_dir, editions, engine, lang=lang)[1]
             edition_view(report, editions)
     except (FileNotFoundError, ValueError, OSError) as exc:
