@@ -18,6 +18,8 @@ from typing import Any
 from bench import ESCO_SHARED, RESULTS, ROOT, aggregate, default_cards, spread
 
 PARTS = ("endpoint", "build", "scale", "validation", "memory", "search")
+# Run only when asked for (--parts linking): minutes, and it needs the shared ESCO/ROME/MELO data
+OPTIONAL_PARTS = ("linking",)
 SERVERS = (
     "nomengraph",
     "nomengraph-cold",
@@ -443,7 +445,11 @@ def part_validation(args: argparse.Namespace, work: Path, out: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="a short run (a few minutes)")
-    p.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ",".join(PARTS))
+    p.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help="comma-separated: " + ",".join(PARTS + OPTIONAL_PARTS) + " (linking: only if named)",
+    )
     p.add_argument("--duration", type=float, help="seconds per load run (default 5, quick 1)")
     p.add_argument(
         "--servers",
@@ -483,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     q = args.quick
     args.parts = [x for x in args.parts.split(",") if x]
-    unknown = set(args.parts) - set(PARTS)
+    unknown = set(args.parts) - set(PARTS) - set(OPTIONAL_PARTS)
     if unknown:
         p.error(f"unknown parts: {', '.join(sorted(unknown))}")
     args.duration = args.duration or (1.0 if q else 5.0)
@@ -524,9 +530,11 @@ def main(argv: list[str] | None = None) -> int:
         "memory": [],
         "search": None,
     }
+    from bench.linking import part_linking
     from bench.search import part_search
 
     runners = {
+        "linking": part_linking,
         "search": part_search,
         "endpoint": part_endpoint,
         "build": part_build,

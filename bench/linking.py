@@ -111,6 +111,23 @@ def run_reviewed(esco: Path, rome: Path) -> list[dict]:
     return out
 
 
+def available() -> bool:
+    return MELO.is_dir() and (VOCAB / "esco" / "v1.2.0_en").is_dir()
+
+
+def part_linking(args: argparse.Namespace, work: Path, out: dict) -> None:
+    """The linking part of ``python -m bench`` (``--parts linking``): this module's run, its
+    record under ``out["linking"]`` (skipped with a note when the shared data is absent)."""
+    if not available():
+        message = f"linking: skipped, {VOCAB} (ESCO, ROME, MELO) is not present"
+        say(message)
+        out.setdefault("notes", []).append(message)
+        out["linking"] = None
+        return
+    main(["--out", str(work / "linking.json")])
+    out["linking"] = json.loads((work / "linking.json").read_text(encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.linking", description=__doc__)
     p.add_argument("--datasets", default=",".join(TUNING + TEST), help="MELO datasets")
@@ -118,20 +135,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-context", action="store_true", help="without the ROME context")
     p.add_argument("--out", type=Path, default=RESULTS / "linking.json")
     args = p.parse_args(argv)
-    if not MELO.is_dir() or not (VOCAB / "esco" / "v1.2.0_en").is_dir():
+    if not available():
         say(f"linking: skipped, {VOCAB} (ESCO, ROME, MELO) is not present")
         return 0
     from nomengraph.link import Weights
-    from nomengraph.link.sources import esco_graph, read_rome
+    from nomengraph.link.sources import read_esco_concepts, read_rome
 
     rome = VOCAB / "rome" / "v460"
     with tempfile.TemporaryDirectory() as tmp:
         esco = esco_folder(Path(tmp))
         started = time.perf_counter()
-        esco_graph(esco)
+        read_esco_concepts(esco)
         read_rome(rome)
         load = time.perf_counter() - started
-        say(f"ESCO and ROME read in {load:.1f} s")
+        say(f"ESCO occupations and ISCO groups, ROME fiches read in {load:.1f} s")
         corpus_args = {"esco": [esco], "rome": None if args.no_context else rome}
         weights = Weights()
         melo = [run_melo(n, corpus_args, weights) for n in args.datasets.split(",") if n]

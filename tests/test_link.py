@@ -160,6 +160,41 @@ def test_readers_use_the_import_stage() -> None:
     assert len(link.read_rome_appellations(ROME)) > len(rome)
 
 
+def test_light_readers_give_what_the_import_gives(tmp_path: Path) -> None:
+    """``link match`` reads ESCO occupations, ISCO groups, occupation–skill relations and ROME
+    fiches straight from the CSV files (seconds instead of the whole import): the same concepts,
+    labels in the same order, descriptions, notations, broader concepts and weights as read from
+    the imported graphs."""
+    from nomengraph.link import sources
+
+    graph = sources.esco_graph(ESCO)
+    assert sources.read_esco_concepts(ESCO) == sources.esco_concepts(graph)
+    occupations = {k: v for k, v in sources.occupation_skills(graph).items() if "/occupation/" in k}
+    assert occupations and sources.read_occupation_skills(ESCO) == occupations
+    assert sources._rome_files(ROME) is not None  # the fixture takes the light path
+    light = link.read_rome(ROME)
+    assert light and any(c.description for c in light.values())
+    only_required = tmp_path / "rome"  # without the texts file: the whole import
+    only_required.mkdir()
+    for path in ROME.glob("unix_*.csv"):
+        if "texte" not in path.name:
+            (only_required / path.name).symlink_to(path)
+    assert sources._rome_files(only_required) is None
+    imported = link.read_rome(only_required)
+    assert {k: (c.labels, c.notation) for k, c in imported.items()} == {
+        k: (c.labels, c.notation) for k, c in light.items()
+    }
+    graph_fiches = {
+        str(node): sources._concept(sources.rome_graph(ROME), node, "rome", with_broader=False)
+        for node in sources.rome_graph(ROME).subjects(RDF.type, NG.RomeOccupation)
+    }
+    assert {k: c.labels for k, c in graph_fiches.items() if c} == {
+        k: c.labels for k, c in light.items()
+    }
+    with pytest.raises(ValueError, match="unknown kind"):
+        sources.read_esco_concepts(ESCO, kinds=("skill",))
+
+
 def test_propose_ranks_the_obvious_match_first() -> None:
     occ = list(link.read_esco_occupations(ESCO).values())
     subjects = [

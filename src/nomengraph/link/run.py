@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,12 @@ from nomengraph.link.sources import (
     card_concepts,
     card_names,
     card_text,
-    esco_concepts,
-    esco_graph,
-    occupation_skills,
+    read_esco_concepts,
+    read_occupation_skills,
     read_rome,
 )
 from nomengraph.link.sssom import MappingRow, read_sssom
+from nomengraph.vocabularies import VocabularyError
 
 TARGETS = ("esco", "rome", "cigref-2018")
 FORMATS = ("trec", "tsv", "sssom")
@@ -147,9 +148,14 @@ class Corpus:
     elements: list[Element]
     concepts: dict[str, Concept]
     context: list[Concept]
-    skills: dict[str, dict[str, float]]
+    esco: tuple[Path, ...]
+    """The ESCO folders, whose occupation–skill relations are read when a query has skills."""
     by_iri: bool
     """True when the elements are the concepts themselves (docid = concept IRI)."""
+
+    @cached_property
+    def skills(self) -> dict[str, dict[str, float]]:
+        return read_occupation_skills(*self.esco) if self.esco else {}
 
 
 def _concept_elements(concepts: Mapping[str, Concept]) -> list[Element]:
@@ -173,11 +179,12 @@ def build_corpus(
     if rome is not None and not Path(rome).is_dir():
         raise InputError(f"{rome}: no such ROME folder")
     known: dict[str, Concept] = {}
-    skills: dict[str, dict[str, float]] = {}
+    dirs = tuple(Path(d) for d in esco)
     if esco:
-        graph = esco_graph(*esco)
-        known.update(esco_concepts(graph, ("occupation", "isco")))
-        skills = occupation_skills(graph)
+        try:
+            known.update(read_esco_concepts(*dirs))
+        except VocabularyError as exc:
+            raise InputError(str(exc)) from None
     rome_fiches = list(read_rome(rome).values()) if rome is not None else []
     if corpus is not None:
         if concepts_file is None:
@@ -189,19 +196,19 @@ def build_corpus(
             raise InputError(f"{concepts_file}: no concept for corpus id {missing[0]!r}")
         elements = [Element(i, label, owner[i]) for i, label in labels]
         context = rome_fiches if target != "rome" else []
-        return Corpus(elements, known, context, skills, by_iri=False)
+        return Corpus(elements, known, context, dirs, by_iri=False)
     if target == "esco":
         if not esco:
             raise InputError("--target esco needs --esco DIR (an ESCO CSV export folder)")
         occupations = {i: c for i, c in known.items() if c.kind == "occupation"}
-        return Corpus(_concept_elements(occupations), occupations, rome_fiches, skills, True)
+        return Corpus(_concept_elements(occupations), occupations, rome_fiches, dirs, True)
     if target == "rome":
         if rome is None:
             raise InputError("--target rome needs --rome DIR (the ROME CSV export folder)")
         fiches = {c.iri: c for c in rome_fiches}
-        return Corpus(_concept_elements(fiches), fiches, [], {}, True)
+        return Corpus(_concept_elements(fiches), fiches, [], (), True)
     jobs = card_concepts(cards or resources.CARDS, "cigref-2018")
-    return Corpus(_concept_elements(jobs), jobs, rome_fiches, {}, True)
+    return Corpus(_concept_elements(jobs), jobs, rome_fiches, (), True)
 
 
 # Running and writing ---------------------------------------------------------------------------
@@ -221,9 +228,8 @@ def match(
     queries: Sequence[Query], corpus: Corpus, k: int = 10, weights: Weights | None = None
 ) -> list[Match]:
     """The ``k`` best corpus elements of each query (trec order)."""
-    matcher = Matcher(
-        corpus.elements, corpus.concepts, weights, corpus.context, corpus.skills or None
-    )
+    skills = corpus.skills if any(q.skills for q in queries) else None
+    matcher = Matcher(corpus.elements, corpus.concepts, weights, corpus.context, skills or None)
     ranked = matcher.rank(queries, k)
     out = []
     for q in queries:

@@ -7,8 +7,10 @@ graphs turned into concepts here; the cards are read as YAML.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,20 @@ from rdflib import Graph, Literal, URIRef
 from nomengraph import iris
 from nomengraph.link.matcher import Concept
 from nomengraph.vocab import DCTERMS, ESCO, NG, RDF, SKOS
-from nomengraph.vocabularies import import_esco, import_rome
+from nomengraph.vocabularies import (
+    _FILE as _ESCO_FILE,
+)
+from nomengraph.vocabularies import (
+    _ROME_FILE,
+    ESCO_BASE,
+    VocabularyError,
+    _dedup,
+    _read_table,
+    _split_list,
+    esco_dictionary,
+    import_esco,
+    import_rome,
+)
 
 _LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 
@@ -86,6 +101,122 @@ def _concept(graph: Graph, node: URIRef, kind: str, with_broader: bool = True) -
     )
 
 
+_LIGHT_FILES = {"occupation": "occupations", "isco": "ISCOGroups"}
+
+
+@dataclass
+class _Described:
+    """What the light reader gathers of one concept, as the import would state it."""
+
+    kind: str
+    labels: dict[URIRef, set[tuple[str, str]]] = field(
+        default_factory=lambda: {p: set() for p in _LABELS}
+    )
+    pref_langs: set[str] = field(default_factory=set)
+    description: list[str] = field(default_factory=list)
+    notation: str = ""
+    isco_code: str = ""
+    broader: set[str] = field(default_factory=set)
+
+
+def _light_read(folder: Path, kinds: Iterable[str], found: dict[str, _Described]) -> None:
+    files: dict[tuple[str, str], Path] = {}
+    for path in sorted(folder.iterdir()):
+        m = _ESCO_FILE.match(path.name)
+        if path.is_file() and m:
+            files[(m["key"], m["lang"])] = path
+    dictionary = esco_dictionary()
+    for kind in kinds:
+        key = _LIGHT_FILES[kind]
+        if (key, "en") not in files:
+            raise VocabularyError(f"{folder}: required file missing: {key}_en.csv")
+        columns = {c: props[0] for c, props in dictionary.get(key, {}).items() if len(props) == 1}
+        langs = ["en"] + sorted(lg for k, lg in files if k == key and lg != "en")
+        for lang in langs:
+            path = files[(key, lang)]
+            header, rows = _read_table(path, ("conceptUri", "preferredLabel"))
+            pipes = lang != "en" and "conceptType" not in header  # label-only files
+            for row in _dedup(path, rows, "conceptUri", "modifiedDate", []):
+                uri = row.values["conceptUri"]
+                c = found.get(uri)
+                if c is None:
+                    if lang != "en":
+                        continue  # labels of a concept the English file does not describe
+                    c = found[uri] = _Described(kind)
+                for column, prop in columns.items():
+                    value = row.values.get(column, "")
+                    if not value or column == "iscoGroup":
+                        continue
+                    if prop == SKOS.prefLabel:
+                        if lang not in c.pref_langs:  # the first preferred label wins
+                            c.pref_langs.add(lang)
+                            c.labels[prop].add((value, lang))
+                    elif prop in (SKOS.altLabel, SKOS.hiddenLabel):
+                        c.labels[prop].update((v, lang) for v in _split_list(value, pipes))
+                    elif prop == DCTERMS.description and lang == "en":
+                        c.description.append(value)
+                    elif prop == SKOS.notation and lang == "en" and not c.notation:
+                        c.notation = value
+                if lang == "en":
+                    c.isco_code = row.values.get("iscoGroup", "") or row.values.get("code", "")
+    broader_path = files.get(("broaderRelationsOccPillar", "en"))
+    if broader_path is not None:
+        _, rows = _read_table(broader_path, ("conceptUri", "broaderUri"))
+        for row in rows:
+            c = found.get(row.values["conceptUri"])
+            if c is not None:
+                c.broader.add(row.values["broaderUri"])
+
+
+def read_esco_concepts(
+    *dirs: str | Path, kinds: Iterable[str] = ("occupation", "isco")
+) -> dict[str, Concept]:
+    """ESCO occupations and ISCO-08 groups of export folders as :func:`esco_concepts` gives
+    them from the imported graph (labels of every language, English description, notation,
+    broader concepts), read straight from the CSV files by the import stage's CSV reader: only
+    the files of those concepts (and the occupation hierarchy), not the skills and relations,
+    so in a few seconds instead of the whole import."""
+    kinds = tuple(kinds)
+    unknown = [k for k in kinds if k not in _LIGHT_FILES]
+    if unknown:
+        raise ValueError(f"unknown kind(s) {unknown} (one of {', '.join(_LIGHT_FILES)})")
+    found: dict[str, _Described] = {}
+    for d in dirs:
+        _light_read(Path(d), kinds, found)
+    out: dict[str, Concept] = {}
+    for kind in kinds:
+        for uri in sorted(u for u, c in found.items() if c.kind == kind):
+            c = found[uri]
+            labels: list[tuple[str, str]] = []
+            seen: set[tuple[str, str]] = set()
+            for prop in _LABELS:
+                for text, lang in sorted(c.labels[prop], key=lambda x: (x[1], x[0])):
+                    if (text, lang) not in seen:
+                        seen.add((text, lang))
+                        labels.append((text, lang))
+            if not labels:
+                continue
+            pref = [i for i, (_, lg) in enumerate(labels) if lg == "en"][:1]
+            order = pref + [i for i in range(len(labels)) if i not in pref]
+            broader = set(c.broader)
+            code = c.isco_code
+            if not broader and re.match(r"^[0-9]{1,4}$", code):
+                if kind == "occupation":
+                    broader.add(f"{ESCO_BASE}isco/C{code}")
+                elif len(code) > 1:
+                    broader.add(f"{ESCO_BASE}isco/C{code[:-1]}")
+            out[uri] = Concept(
+                uri,
+                tuple(labels[i][0] for i in order),
+                " ".join(c.description),
+                c.notation,
+                tuple(labels[i][1] for i in order),
+                tuple(sorted(broader)),
+                kind,
+            )
+    return out
+
+
 def esco_concepts(
     graph: Graph, kinds: Iterable[str] = ("occupation", "isco")
 ) -> dict[str, Concept]:
@@ -112,10 +243,32 @@ def occupation_skills(graph: Graph) -> dict[str, dict[str, float]]:
     return dict(out)
 
 
+def read_occupation_skills(*dirs: str | Path) -> dict[str, dict[str, float]]:
+    """:func:`occupation_skills` read straight from the folders' ``occupationSkillRelations``
+    files (occupation → skill → 1.0 essential, 0.5 optional; essential wins)."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for d in dirs:
+        path = Path(d) / "occupationSkillRelations_en.csv"
+        if not path.is_file():
+            continue
+        _, rows = _read_table(path, ("occupationUri", "relationType", "skillUri"))
+        for row in rows:
+            kind = row.values["relationType"].lower()
+            if kind not in ("essential", "optional"):
+                raise VocabularyError(
+                    f"{row.where(path, 'relationType')}: unknown relation type {kind!r} "
+                    "(expected essential or optional)"
+                )
+            skills = out[row.values["occupationUri"]]
+            weight = 1.0 if kind == "essential" else 0.5
+            skills[row.values["skillUri"]] = max(weight, skills.get(row.values["skillUri"], 0.0))
+    return dict(out)
+
+
 def read_esco_occupations(*dirs: str | Path) -> dict[str, Concept]:
     """ESCO occupations of export folders, labels of all languages merged; ``notation`` is the
     ESCO code (``2511.4``) and ``broader`` holds the ISCO-08 group."""
-    return esco_concepts(esco_graph(*dirs), ("occupation",))
+    return read_esco_concepts(*dirs, kinds=("occupation",))
 
 
 def read_esco_skills(*dirs: str | Path) -> dict[str, Concept]:
@@ -128,9 +281,67 @@ def rome_graph(directory: str | Path) -> Graph:
     return _rome_graph(Path(directory).resolve())
 
 
+def _rome_files(folder: Path) -> dict[str, Path] | None:
+    """The ROME files the fiches need, when the folder holds one version with all of them."""
+    found: dict[str, dict[str, Path]] = defaultdict(dict)
+    for path in sorted(folder.iterdir()):
+        m = _ROME_FILE.match(path.name)
+        if path.is_file() and m:
+            found[m["version"]][m["name"]] = path
+    if len(found) != 1:
+        return None
+    files = next(iter(found.values()))
+    needed = ("referentiel_code_rome", "referentiel_appellation", "texte")
+    return files if all(n in files for n in needed) else None
+
+
+def _read_rome_light(files: Mapping[str, Path]) -> dict[str, Concept]:
+    """The fiches as :func:`read_rome` gives them from the imported graph, read straight from
+    three files by the import stage's CSV reader (fiches, appellations, texts)."""
+    path = files["referentiel_code_rome"]
+    _, rows = _read_table(path, ("code_rome", "libelle_rome"))
+    pref: dict[str, str] = {}
+    for row in _dedup(path, rows, "code_rome", None, []):
+        pref[row.values["code_rome"]] = row.values["libelle_rome"]
+    alt: dict[str, set[str]] = defaultdict(set)
+    hidden: dict[str, set[str]] = defaultdict(set)
+    path = files["referentiel_appellation"]
+    _, rows = _read_table(path, ("code_ogr", "libelle_appellation_long", "code_rome"))
+    for row in _dedup(path, rows, "code_ogr", None, []):
+        code, label = row.values["code_rome"], row.values["libelle_appellation_long"]
+        if code not in pref:
+            raise VocabularyError(f"{row.where(path, 'code_rome')}: fiche {code!r} is unknown")
+        if label and label != row.values.get("libelle_rome"):
+            rare = row.values.get("peu_usite", "").upper() == "O"
+            (hidden if rare else alt)[code].add(label)
+    path = files["texte"]
+    _, rows = _read_table(path, ("code_rome", "libelle_type_texte", "position_phrase"))
+    sentences: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for row in rows:
+        if row.values["libelle_type_texte"] == "definition":
+            position = int(row.values["position_phrase"] or 0)
+            text = row.values["libelle_texte"].replace("''", "'")
+            sentences[row.values["code_rome"]].append((position, text))
+    out: dict[str, Concept] = {}
+    for code in sorted(pref, key=iris.rome):
+        labels: list[str] = []
+        for group in ([pref[code]] if pref[code] else [], sorted(alt[code]), sorted(hidden[code])):
+            labels.extend(x for x in group if x not in labels)
+        if not labels:
+            continue
+        iri = iris.rome(code)
+        text = "\n".join(t for _, t in sorted(sentences.get(code, [])))
+        out[iri] = Concept(iri, tuple(labels), text, code, ("fr",) * len(labels), (), "rome")
+    return out
+
+
 def read_rome(directory: str | Path) -> dict[str, Concept]:
     """ROME fiches, with their appellations as further labels and the definition as
-    description; IRIs from :func:`nomengraph.iris.rome`."""
+    description; IRIs from :func:`nomengraph.iris.rome`. Read from the three files they need
+    when the folder has them (a second or two), else from the whole import."""
+    files = _rome_files(Path(directory))
+    if files is not None:
+        return _read_rome_light(files)
     g = rome_graph(directory)
     out: dict[str, Concept] = {}
     for node in sorted(set(g.subjects(RDF.type, NG.RomeOccupation))):
