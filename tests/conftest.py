@@ -72,3 +72,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "wheel" in item.keywords:
             item.add_marker(skip)
+
+
+def memory_copy(path: Path):
+    """An on-disk store loaded into an in-memory :class:`~nomengraph.store.OxigraphStore` (to
+    change it freely, or scan it faster)."""
+    import pyoxigraph as ox
+
+    from nomengraph.store import OxigraphStore
+
+    disk = OxigraphStore.open(path)
+    memory = ox.Store()
+    memory.bulk_extend(disk.store.quads_for_pattern(None, None, None, None))
+    return OxigraphStore(memory, None)
+
+
+def ox_quads(quads):
+    """rdflib quads (subject, predicate, object, graph IRI) as pyoxigraph quads, in their order."""
+    import pyoxigraph as ox
+
+    from nomengraph.convert import to_oxigraph_term
+
+    for s, p, o, g in quads:
+        yield ox.Quad(
+            to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(str(g))
+        )
+
+
+def graph_triples(remote, graph: str) -> bytes:
+    """The triples of a remote store's ``graph`` as N-Triples (a CONSTRUCT through its
+    query endpoint)."""
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return remote.query_raw(query, "application/n-triples")[1]

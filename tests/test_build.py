@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import memory_copy
 from nomengraph import iris, resources
 from nomengraph.build import run_build, store_stats
 from nomengraph.store import (
@@ -78,7 +79,7 @@ def test_the_store_answers_sparql_over_the_union_of_graphs(built):
                skos:inScheme <https://w3id.org/nomengraph/id/scheme/cigref-2018> } }
     """
     assert [s["label"].value for s in store.query(query)] == ["Product Owner"]
-    memory = OxigraphStore.in_memory_copy(built / "store")
+    memory = memory_copy(built / "store")
     assert memory.count() == store.count()
 
 

@@ -14,6 +14,7 @@ import yaml
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
 
+from conftest import ox_quads
 from nomengraph import iris, resources
 from nomengraph.cards import item_text, load_cards, sub_items
 from nomengraph.convert import (
@@ -24,7 +25,6 @@ from nomengraph.convert import (
     convert_matrix,
     dataset_quads,
     export,
-    oxigraph_store,
 )
 from nomengraph.vocab import DCTERMS, NG, PROV, RDF, RDFS, SKOS, VOID, XSD
 
@@ -281,7 +281,9 @@ def real() -> Dataset:
 
 @pytest.fixture(scope="module")
 def store(real: Dataset) -> ox.Store:
-    return oxigraph_store(real)
+    memory = ox.Store()
+    memory.bulk_extend(ox_quads(dataset_quads(real)))
+    return memory
 
 
 PREFIXES = f"PREFIX ng: <{iris.DEF}>\nPREFIX skos: <{SKOS}>\n"

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
+from conftest import memory_copy
 from nomengraph import resources
 from nomengraph.build import run_build
 from nomengraph.cli import main
@@ -465,7 +466,9 @@ def expect_job_competences_in_ecf_4(params):
 def test_a_2018_profile_in_ecf_4_names_the_dropped_competences_successor(store):
     """Card 1.5 requires e-CF 3.0 D.7 Sales Management at level 5: e-CF 4.0 dropped it, D.5
     Sales Development took it over (relatedMatch), and D.5 admits levels 2-4 only."""
-    rows = run_query(store, load_query("job-competences-in-ecf-4", QUERIES), {"job": "cigref-2018/1.5"})
+    rows = run_query(
+        store, load_query("job-competences-in-ecf-4", QUERIES), {"job": "cigref-2018/1.5"}
+    )
     by_code = {r["code"]: r for r in rows.records()}
     assert by_code["D.7"]["code4"] == "D.5"
     assert by_code["D.7"]["match"] == SKOS_NS + "relatedMatch"
@@ -706,7 +709,7 @@ def test_every_data_check_has_a_defect():
 
 @pytest.mark.parametrize("name", VIOLATIONS)
 def test_data_check_finds_an_injected_defect(store_dir, name):
-    memory = OxigraphStore.in_memory_copy(store_dir)
+    memory = memory_copy(store_dir)
     query = load_query(name, QUERIES)
     assert run_query(memory, query).rows == []
     memory.store.update(DEFECTS[name])

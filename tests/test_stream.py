@@ -11,10 +11,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import ox_quads
 from nomengraph import iris
 from nomengraph import store as store_module
 from nomengraph.cards import CardError
-from nomengraph.convert import Digest, convert, convert_all, dataset_quads, iter_quads, ox_quads
+from nomengraph.convert import Digest, convert, convert_all, dataset_quads, iter_quads
 from nomengraph.store import OxigraphStore, StoreError, build_store
 from nomengraph.vocab import DCTERMS, VOID
 

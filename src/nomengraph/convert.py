@@ -991,12 +991,6 @@ def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.Literal:
     raise ValueError(f"not an IRI or literal: {term!r}")
 
 
-def ox_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
-    """rdflib quads (subject, predicate, object, graph IRI) as pyoxigraph quads, in their order."""
-    for quad in quads:
-        yield _rdflib_quad(quad)
-
-
 def _rdflib_quad(quad: Quad) -> ox.Quad:
     s, p, o, g = quad
     return ox.Quad(
@@ -1033,14 +1027,6 @@ def _ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
     out = [q if isinstance(q, ox.Quad) else _rdflib_quad(q) for q in quads]
     out.sort(key=str)
     return out
-
-
-def oxigraph_store(dataset: Dataset) -> ox.Store:
-    """An in-memory pyoxigraph store holding the dataset's named graphs, for SPARQL queries
-    (rdflib's ``Dataset.query`` is slower and warns about its own deprecated API)."""
-    store = ox.Store()
-    store.bulk_extend(_ox_quads(dataset_quads(dataset)))
-    return store
 
 
 EXPORT_FILES = ("nomengraph.nq", "nomengraph.nt", "nomengraph.ttl", "nomengraph.jsonld")

@@ -67,7 +67,6 @@ _INTEGER_TYPES = {
 _FLOAT_TYPES = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
 
 
-
 class QueryError(Exception):
     """A named query cannot be found, parsed, bound or run; the message says which and why."""
 

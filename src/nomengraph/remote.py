@@ -314,14 +314,6 @@ class RemoteStore:
         for chunk in [text] if "_:" in text else _chunks(text.splitlines()):
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{chunk}\n}} }}")
 
-    def get_graph(self, graph: str) -> bytes:
-        """The triples of ``graph`` as N-Triples (Graph Store GET, or CONSTRUCT)."""
-        if self.graph_store_url:
-            return self.request("GET", self._gsp(graph), headers={"Accept": N_TRIPLES})[2]
-        return self.query_raw(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", N_TRIPLES
-        )[1]
-
     def delete_graph(self, graph: str) -> None:
         """Remove ``graph`` (no error when it does not exist)."""
         if self.graph_store_url:

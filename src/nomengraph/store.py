@@ -52,14 +52,6 @@ class OxigraphStore:
             clear_update_marks(store)
         return cls(store, path)
 
-    @classmethod
-    def in_memory_copy(cls, path: str | Path) -> OxigraphStore:
-        """Load an on-disk store into memory (faster scans and aggregates when it fits)."""
-        disk = cls.open(path)
-        memory = ox.Store()
-        memory.bulk_extend(disk.store.quads_for_pattern(None, None, None, None))
-        return cls(memory, None)
-
     def query(self, sparql: str, **kwargs: object) -> object:
         return self.store.query(sparql, **kwargs)
 

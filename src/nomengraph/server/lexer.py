@@ -31,9 +31,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_WORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
 MAX_NESTING = 128  # brackets ({, (, [) open at once at most; deeper queries get 400
 
 # Character classes of the SPARQL 1.1 grammar (productions [164] to [173]).
