@@ -90,10 +90,12 @@ class Weights:
     """Share of an element's own label score added to its concept's score."""
     context: float = 1.5
     """Weight of the context (related titles of the query's best group, e.g. its ROME fiche)."""
-    text: float = 0.2
-    """Weight of the overlap of a query's text with a concept's labels and description."""
-    skills: float = 0.3
-    """Weight of the overlap of a query's skills with a concept's (ESCO occupation–skill)."""
+    text: float = 1.0
+    """Weight of the overlap of a query's text with a concept's labels and description (cards
+    only; chosen on the CIGREF 2018 cards against their reviewed ESCO links)."""
+    skills: float = 1.0
+    """Weight of the overlap of a query's skills with a concept's (ESCO occupation–skill; cards
+    only, chosen with ``text``)."""
     kind_penalty: Mapping[str, float] = field(default_factory=lambda: {"isco": 0.0})
     """Factor applied to concepts of a kind (ISCO groups: candidates only when nothing else)."""
 
