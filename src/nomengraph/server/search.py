@@ -30,9 +30,10 @@ from flask import Response, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from nomengraph import iris, query, resources
+from nomengraph import iris, query
 from nomengraph.server.errors import QueryError
 from nomengraph.server.i18n import _, current_locale
+from nomengraph.server.pages.store import page_query
 from nomengraph.server.search_index import MAX_QUERY, TIER_KEY, TYPES, Hit, SearchIndex, words
 
 bp = flask.Blueprint("search", __name__, template_folder="templates")
@@ -104,7 +105,7 @@ def _run(name: str) -> list[dict[str, str]]:
     """The rows of a search query: variable -> value, ``<variable>@lang`` -> its language."""
     from nomengraph.server import get_executor
 
-    named = query.parse_query(resources.require(resources.PAGE_QUERIES) / f"{name}.rq")
+    named = page_query(name)
     text, substitutions = query.bind(named)
     if substitutions:  # pragma: no cover - the search queries have no parameters
         raise QueryError(f"{name}: a search query takes no parameters")

@@ -42,6 +42,7 @@ from nomengraph.server.pages.store import (
     labels,
     local_path,
     natural_key,
+    page_query,
     shorten,
 )
 from nomengraph.store import StoreError
@@ -131,7 +132,7 @@ def _options(param: library.Param) -> list[tuple[str, str]]:
 
 def editions() -> list[tuple[str, str]]:
     """(key, "title (n jobs)") of every edition that has jobs, from the store."""
-    named = library.parse_query(resources.require(resources.PAGE_QUERIES) / "query-editions.rq")
+    named = page_query("query-editions")
     data = json.loads(executor().run(library.bound_text(named), accept=JSON_RESULTS).body)
     found = []
     base = iris.ID + "scheme/"
