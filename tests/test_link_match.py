@@ -68,6 +68,8 @@ def test_gender_forms_of_titles() -> None:
         "Développeuse informatique",
     ]
     assert variants("Boucher (h/f/x)") == ["Boucher"]
+    # a colon typed for a slash ("(h/f:x)", as in a Belgian title) is a gender mark too
+    assert variants("Monteur-câbleur (h/f:x)") == ["Monteur-câbleur"]
     assert key("bouchère") == key("boucher") == key("Bouchers")
     assert key("Chargée d'études") == key("chargé d’études")
 

@@ -19,7 +19,7 @@ STOP = frozenset(
 )
 
 _GENDER_MARK = re.compile(
-    r"\(\s*(?:[hfmxw]\s*[/\\|,-]\s*)+[hfmxw]\s*\)|\b(?:[hfmx]\s*/\s*){1,2}[hfmx]\b", re.I
+    r"\(\s*(?:[hfmxw]\s*[/\\|,:-]\s*)+[hfmxw]\s*\)|\b(?:[hfmx]\s*/\s*){1,2}[hfmx]\b", re.I
 )
 _PARENS = re.compile(r"\([^)]*\)")
 _SUFFIX_MARK = re.compile(r"(?<=\w)\((?:e|ne|se|euse|rice|trice|ère|ere|le|te|es)\)", re.I)
