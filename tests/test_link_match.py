@@ -226,3 +226,20 @@ def test_tfidf_vectors_are_cosines_of_words_and_character_ngrams() -> None:
     # a word never seen still matches by the character n-grams it shares
     scores = (chars.transform(["boulangère"]) @ index.T).toarray()[0]
     assert scores.argmax() == 1 and 0.5 < scores[1] < 1.0
+
+
+def test_concepts_named_by_a_title_of_the_query_fiche_gain() -> None:
+    """A query matching a ROME fiche's appellation lifts the concepts that carry one of the
+    fiche's other appellations as a label (shared among them), and only with the fiche weight."""
+    from nomengraph.link.matcher import Concept, Element, Matcher, Query, Weights
+
+    elements = [Element("e1", "plâtrier", "c:1"), Element("e2", "poseur de plafonds", "c:2")]
+    fiche = Concept("rome:F1", ("Plâtrier / Plâtrière", "Plafonneur / Plafonneuse", "Gypsier"))
+    other = Concept("rome:F2", ("Poseur de plafonds suspendus",))
+    query = [Query("q", ("Plafonneur (h/f/x)",))]
+    plain = Matcher(elements, weights=Weights(fiche=0.0), context=[fiche, other])
+    lifted = Matcher(elements, weights=Weights(fiche=1.0), context=[fiche, other])
+    before, after = plain.concept_scores(query)[0], lifted.concept_scores(query)[0]
+    assert after[1] == pytest.approx(before[1])  # "poseur de plafonds" is no title of F1
+    assert after[0] > before[0] + 0.5  # "plâtrier" is, the only concept carrying one
+    assert lifted.rank(query, 1)["q"][0][0].concept == "c:1"

@@ -90,6 +90,9 @@ class Weights:
     """Share of an element's own label score added to its concept's score."""
     context: float = 1.5
     """Weight of the context (related titles of the query's best group, e.g. its ROME fiche)."""
+    fiche: float = 1.0
+    """Weight shared by the concepts that carry one of the titles of the query's best group as a
+    label (same stemmed words): each gets ``fiche`` × the query–group match / their number."""
     text: float = 1.0
     """Weight of the overlap of a query's text with a concept's labels and description (cards
     only; chosen on the CIGREF 2018 cards against their reviewed ESCO links)."""
@@ -133,6 +136,7 @@ class LabelIndex:
         self.groups = groups
         self.texts = [t for _, t in entries]
         owner = np.array([g for g, _ in entries], dtype=np.int64)
+        self.owner = owner
         present, starts = np.unique(owner, return_index=True)
         self.present = present
         self.starts = starts
@@ -170,7 +174,8 @@ class Matcher:
     ``context`` (optional) are groups of related titles (the ROME fiches and their
     appellations): a query is also read as the group whose titles it matches best, and a concept
     whose labels share words with that group's titles gains ``Weights.context`` times that share
-    (cosine of TF-IDF word bags) times the match of query and group.
+    (cosine of TF-IDF word bags) times the match of query and group; the concepts that carry one
+    of the group's titles as a label share ``Weights.fiche`` times that match.
     """
 
     def __init__(
@@ -223,6 +228,28 @@ class Matcher:
             bags = word_vectorizer().fit_transform(docs + group_docs)
             self.concept_bags = bags[: len(docs)].T.tocsr()
             self.group_bags = bags[len(docs) :].tocsr()
+            self.group_concepts = self._shared_titles()
+
+    def _shared_titles(self) -> sparse.csr_matrix:
+        """Groups (rows) × concepts (columns): 1 / n for each of the n concepts that carry one of
+        the group's titles as a label (same :func:`~nomengraph.link.text.key`), else 0."""
+        index = self.by_concept
+        by_key: dict[str, set[int]] = defaultdict(set)
+        for k, positions in index.keys.items():
+            by_key[k].update(int(index.owner[p]) for p in positions)
+        rows, cols, vals = [], [], []
+        for g, c in enumerate(self.context):
+            found: set[int] = set()
+            for label in c.labels:
+                for v in variants(label):
+                    found |= by_key.get(key(v), set())
+            for concept in sorted(found):
+                rows.append(g)
+                cols.append(concept)
+                vals.append(1.0 / len(found))
+        return sparse.csr_matrix(
+            (vals, (rows, cols)), shape=(len(self.context), index.groups), dtype=np.float32
+        )
 
     # scoring ------------------------------------------------------------------------------
 
@@ -256,6 +283,8 @@ class Matcher:
             strength = groups[np.arange(len(queries)), best]
             ctx = (self.group_bags[best] @ self.concept_bags).toarray()
             scores += w.context * strength[:, None] * ctx
+            if w.fiche:
+                scores += w.fiche * strength[:, None] * self.group_concepts[best].toarray()
         if w.text and any(q.text for q in queries):
             scores += w.text * self._text_scores([q.text for q in queries])
         if w.skills and self.concept_skills and any(q.skills for q in queries):

@@ -258,7 +258,7 @@ def sssom_rows(
     """Metadata and unreviewed rows: one row per query and concept (its best element), the
     score scaled to [0, 1] as confidence."""
     w = weights or Weights()
-    ceiling = w.word + w.char + w.exact + w.context + w.text + w.skills
+    ceiling = w.word + w.char + w.exact + w.context + w.fiche + w.text + w.skills
     prefixes = dict(PREFIXES)
     if queries_source:
         prefixes["query"] = Path(queries_source).resolve().as_uri() + "#"
