@@ -21,20 +21,10 @@ from rdflib import Graph, Literal, URIRef
 from nomengraph import iris
 from nomengraph.link.matcher import Concept
 from nomengraph.vocab import DCTERMS, ESCO, NG, RDF, SKOS
-from nomengraph.vocabularies import (
-    _FILE as _ESCO_FILE,
-)
-from nomengraph.vocabularies import (
-    _ROME_FILE,
-    ESCO_BASE,
-    VocabularyError,
-    _dedup,
-    _read_table,
-    _split_list,
-    esco_dictionary,
-    import_esco,
-    import_rome,
-)
+from nomengraph.vocabularies.esco import import_esco
+from nomengraph.vocabularies.esco_export import ESCO_BASE, ESCO_FILE, esco_dictionary, split_list
+from nomengraph.vocabularies.rome import ROME_FILE, import_rome
+from nomengraph.vocabularies.tables import VocabularyError, dedup, read_table
 
 _LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 
@@ -122,7 +112,7 @@ class _Described:
 def _light_read(folder: Path, kinds: Iterable[str], found: dict[str, _Described]) -> None:
     files: dict[tuple[str, str], Path] = {}
     for path in sorted(folder.iterdir()):
-        m = _ESCO_FILE.match(path.name)
+        m = ESCO_FILE.match(path.name)
         if path.is_file() and m:
             files[(m["key"], m["lang"])] = path
     dictionary = esco_dictionary()
@@ -134,9 +124,9 @@ def _light_read(folder: Path, kinds: Iterable[str], found: dict[str, _Described]
         langs = ["en"] + sorted(lg for k, lg in files if k == key and lg != "en")
         for lang in langs:
             path = files[(key, lang)]
-            header, rows = _read_table(path, ("conceptUri", "preferredLabel"))
+            header, rows = read_table(path, ("conceptUri", "preferredLabel"))
             pipes = lang != "en" and "conceptType" not in header  # label-only files
-            for row in _dedup(path, rows, "conceptUri", "modifiedDate", []):
+            for row in dedup(path, rows, "conceptUri", "modifiedDate", []):
                 uri = row.values["conceptUri"]
                 c = found.get(uri)
                 if c is None:
@@ -152,7 +142,7 @@ def _light_read(folder: Path, kinds: Iterable[str], found: dict[str, _Described]
                             c.pref_langs.add(lang)
                             c.labels[prop].add((value, lang))
                     elif prop in (SKOS.altLabel, SKOS.hiddenLabel):
-                        c.labels[prop].update((v, lang) for v in _split_list(value, pipes))
+                        c.labels[prop].update((v, lang) for v in split_list(value, pipes))
                     elif prop == DCTERMS.description and lang == "en":
                         c.description.append(value)
                     elif prop == SKOS.notation and lang == "en" and not c.notation:
@@ -161,7 +151,7 @@ def _light_read(folder: Path, kinds: Iterable[str], found: dict[str, _Described]
                     c.isco_code = row.values.get("iscoGroup", "") or row.values.get("code", "")
     broader_path = files.get(("broaderRelationsOccPillar", "en"))
     if broader_path is not None:
-        _, rows = _read_table(broader_path, ("conceptUri", "broaderUri"))
+        _, rows = read_table(broader_path, ("conceptUri", "broaderUri"))
         for row in rows:
             c = found.get(row.values["conceptUri"])
             if c is not None:
@@ -251,7 +241,7 @@ def read_occupation_skills(*dirs: str | Path) -> dict[str, dict[str, float]]:
         path = Path(d) / "occupationSkillRelations_en.csv"
         if not path.is_file():
             continue
-        _, rows = _read_table(path, ("occupationUri", "relationType", "skillUri"))
+        _, rows = read_table(path, ("occupationUri", "relationType", "skillUri"))
         for row in rows:
             kind = row.values["relationType"].lower()
             if kind not in ("essential", "optional"):
@@ -285,7 +275,7 @@ def _rome_files(folder: Path) -> dict[str, Path] | None:
     """The ROME files the fiches need, when the folder holds one version with all of them."""
     found: dict[str, dict[str, Path]] = defaultdict(dict)
     for path in sorted(folder.iterdir()):
-        m = _ROME_FILE.match(path.name)
+        m = ROME_FILE.match(path.name)
         if path.is_file() and m:
             found[m["version"]][m["name"]] = path
     if len(found) != 1:
@@ -299,15 +289,15 @@ def _read_rome_light(files: Mapping[str, Path]) -> dict[str, Concept]:
     """The fiches as :func:`read_rome` gives them from the imported graph, read straight from
     three files by the import stage's CSV reader (fiches, appellations, texts)."""
     path = files["referentiel_code_rome"]
-    _, rows = _read_table(path, ("code_rome", "libelle_rome"))
+    _, rows = read_table(path, ("code_rome", "libelle_rome"))
     pref: dict[str, str] = {}
-    for row in _dedup(path, rows, "code_rome", None, []):
+    for row in dedup(path, rows, "code_rome", None, []):
         pref[row.values["code_rome"]] = row.values["libelle_rome"]
     alt: dict[str, set[str]] = defaultdict(set)
     hidden: dict[str, set[str]] = defaultdict(set)
     path = files["referentiel_appellation"]
-    _, rows = _read_table(path, ("code_ogr", "libelle_appellation_long", "code_rome"))
-    for row in _dedup(path, rows, "code_ogr", None, []):
+    _, rows = read_table(path, ("code_ogr", "libelle_appellation_long", "code_rome"))
+    for row in dedup(path, rows, "code_ogr", None, []):
         code, label = row.values["code_rome"], row.values["libelle_appellation_long"]
         if code not in pref:
             raise VocabularyError(f"{row.where(path, 'code_rome')}: fiche {code!r} is unknown")
@@ -315,7 +305,7 @@ def _read_rome_light(files: Mapping[str, Path]) -> dict[str, Concept]:
             rare = row.values.get("peu_usite", "").upper() == "O"
             (hidden if rare else alt)[code].add(label)
     path = files["texte"]
-    _, rows = _read_table(path, ("code_rome", "libelle_type_texte", "position_phrase"))
+    _, rows = read_table(path, ("code_rome", "libelle_type_texte", "position_phrase"))
     sentences: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for row in rows:
         if row.values["libelle_type_texte"] == "definition":
