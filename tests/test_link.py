@@ -13,7 +13,6 @@ from nomengraph.cli import main
 from nomengraph.vocab import NG, OWL, RDF, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "link"
 
 HEADER = "\t".join(link.COLUMNS)
 META = """#curie_map:
@@ -247,3 +246,39 @@ def test_unknown_name_of_the_package_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_name"):
         link.no_such_name  # noqa: B018
     assert "Matcher" in dir(link)
+
+
+def test_link_check_vouches_only_for_the_vocabularies_it_was_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``link check --rome`` checks ROME fiches against the ROME files and O*NET-SOC codes
+    against the table the package ships; ESCO objects, with no ``--esco``, are not called
+    missing: the command says they were not checked."""
+    meta = META.replace(
+        "#curie_map:\n",
+        "#curie_map:\n"
+        "#  rome: https://w3id.org/nomengraph/id/rome/\n"
+        "#  esco: http://data.europa.eu/esco/occupation/\n"
+        "#  onet: https://w3id.org/nomengraph/id/onet/\n",
+    )
+    rows = [
+        row("ng2018:2.6", "skos:closeMatch", "rome:M1801"),  # in the ROME fixture
+        row("ng2018:2.6", "skos:relatedMatch", "rome:M1899"),  # not in it
+        row("ng2018:2.6", "skos:closeMatch", "esco:00000000-0000-0000-0000-000000000000"),
+        row("ng2018:2.6", "skos:broadMatch", "onet:15-1252.00"),  # shipped
+        row("ng2018:2.6", "skos:narrowMatch", "onet:99-9999.99"),  # not shipped
+    ]
+    folder = tmp_path / "mappings"
+    folder.mkdir()
+    (folder / "x.sssom.tsv").write_text(
+        meta + HEADER + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8"
+    )
+    code = main(["link", "check", "--mappings", str(folder), "--rome", str(ROME)])
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert code == 1
+    assert "ESCO objects not checked (no --esco)" in text
+    missing = sorted(
+        line.split(": object ")[1] for line in text.splitlines() if "does not exist" in line
+    )
+    assert missing == ["onet:99-9999.99 does not exist", "rome:M1899 does not exist"]

@@ -6,9 +6,43 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from nomengraph.cli.common import err, load_settings, progress
 from nomengraph.exitcodes import EXIT_ERROR, EXIT_NONCONFORMING, EXIT_OK
+
+if TYPE_CHECKING:
+    from nomengraph.link import KnownObjects
+
+
+def _known_objects(
+    link: ModuleType, cards: Path, esco: list[str] | None, rome: str | None
+) -> KnownObjects:
+    """What ``link check`` checks objects against: the project's jobs and competences, the
+    O*NET-SOC occupations the package ships, and the ESCO occupations, skills and ISCO-08 groups
+    (``--esco``) and ROME fiches (``--rome``) given; objects of a vocabulary not given are not
+    checked, and the command says so."""
+    from nomengraph import iris, labels, prefixes, resources
+    from nomengraph.vocabularies import ESCO_BASE
+
+    known = set(link.known_subjects(cards))
+    onet = resources.LABELS / "onet-occupations.tsv"
+    known |= {iris.onet(r["code"]) for _, r in labels.read_table(onet, labels.FILES[onet.name])}
+    unchecked: list[str] = []
+    if esco:
+        known |= set(link.read_esco_occupations(*esco))
+        known |= set(link.read_esco_skills(*esco))
+        known |= set(link.read_esco_concepts(*esco, kinds=("isco",)))
+    else:
+        unchecked.append(ESCO_BASE)
+        print("ESCO objects not checked (no --esco)")
+    if rome:
+        known |= set(link.read_rome(rome))
+    else:
+        unchecked.append(prefixes.PREFIXES["rome"])
+        print("ROME objects not checked (no --rome)")
+    return link.KnownObjects(frozenset(known), tuple(unchecked))
 
 
 def cmd_link(args: argparse.Namespace) -> int:
@@ -41,12 +75,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         if args.link_command == "check":
             objects = None
             if args.esco or args.rome:
-                objects = set(link.known_subjects(s.cards))
-                if args.esco:
-                    objects |= set(link.read_esco_occupations(*args.esco))
-                    objects |= set(link.read_esco_skills(*args.esco))
-                if args.rome:
-                    objects |= set(link.read_rome(args.rome))
+                objects = _known_objects(link, s.cards, args.esco, args.rome)
             sets = link.read_mappings(s.mappings, link.known_subjects(s.cards), objects)
             for mset in sets:
                 print(f"{mset.name:<20}{len(mset.rows):>6} rows{len(mset.subjects()):>6} subjects")

@@ -57,6 +57,7 @@ from nomengraph.link.sssom import (
     PREDICATES,
     REQUIRED_COLUMNS,
     REQUIRED_METADATA,
+    KnownObjects,
     MappingError,
     MappingRow,
     MappingSet,
@@ -73,6 +74,7 @@ _LAZY = {  # name → module, imported on first use
             "CARD_SETS",
             "card_concepts",
             "known_subjects",
+            "read_esco_concepts",
             "read_esco_occupations",
             "read_esco_skills",
             "read_rome",
@@ -89,6 +91,7 @@ if TYPE_CHECKING:
         CARD_SETS,
         card_concepts,
         known_subjects,
+        read_esco_concepts,
         read_esco_occupations,
         read_esco_skills,
         read_rome,
@@ -110,6 +113,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "KnownObjects",
     "CARD_SETS",
     "COLUMNS",
     "CONTINUES_SET",
@@ -150,6 +154,7 @@ __all__ = [
     "prepare",
     "propose",
     "rank_metrics",
+    "read_esco_concepts",
     "read_esco_occupations",
     "read_esco_skills",
     "read_mappings",

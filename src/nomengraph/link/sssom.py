@@ -42,6 +42,21 @@ REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justific
 REQUIRED_METADATA = ("curie_map", "mapping_set_id", "license")
 
 
+@dataclass(frozen=True)
+class KnownObjects:
+    """The objects a check can vouch for: ``iri in known`` is true for an IRI of ``known``, and
+    for any IRI starting with one of ``unchecked`` (a vocabulary nothing was given to check
+    against, which a check must not call missing)."""
+
+    known: frozenset[str]
+    unchecked: tuple[str, ...] = ()
+
+    def __contains__(self, iri: object) -> bool:
+        if not isinstance(iri, str):
+            return False
+        return iri in self.known or iri.startswith(self.unchecked)
+
+
 class MappingError(ValueError):
     """Problems found in mapping files; each names the file and the line."""
 
