@@ -428,8 +428,10 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def test_a_burst_of_stop_signals_stops_the_server_once(small_store, tmp_path):
-    """SIGTERM and SIGINT sent again and again (a double Ctrl-C, a supervisor and a user): the
+@pytest.mark.parametrize("spread", [0.0, 0.6], ids=["at-once", "over-0.6s"])
+def test_a_burst_of_stop_signals_stops_the_server_once(small_store, tmp_path, spread):
+    """SIGTERM and SIGINT sent again and again (a double Ctrl-C, a supervisor and a user), all
+    at once or spread so that they land while the main loop wakes up and shuts down: the
     server stops cleanly instead of hanging in its signal handler with the port held."""
     server = start(small_store, tmp_path / "serve.log", "--workers", "1")
     family = descendants(server.proc.pid)
@@ -438,6 +440,8 @@ def test_a_burst_of_stop_signals_stops_the_server_once(small_store, tmp_path):
             os.kill(server.proc.pid, signal.SIGTERM if i % 2 else signal.SIGINT)
         except ProcessLookupError:
             break
+        if spread:
+            time.sleep(spread / 200)
     try:
         server.proc.wait(timeout=30)
     except subprocess.TimeoutExpired:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from dataclasses import fields
 from pathlib import Path
 
@@ -125,20 +126,32 @@ def run_server(settings: Settings) -> int:
     return 0
 
 
+MAIN_LOOP_POLL = 0.25  # seconds: how soon granian's main loop sees a stop signal's flag
+
+
+class _PollingEvent(threading.Event):
+    """granian's main-loop event, whose waits last at most :data:`MAIN_LOOP_POLL` (its loop
+    takes an early wake-up for nothing to do and waits again)."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return super().wait(MAIN_LOOP_POLL if timeout is None else min(timeout, MAIN_LOOP_POLL))
+
+
 def interrupt_once(server: object) -> None:
-    """Pass only the first SIGINT/SIGTERM on to granian. Its handler sets a threading.Event from
-    within the signal handler; a second signal arriving while the first handler holds the
-    Event's lock deadlocks the main thread, and the server then never stops (and keeps its
-    port). A burst of signals (a double Ctrl-C, a supervisor and a user both stopping it) must
-    stop it once, cleanly."""
-    original = server.signal_handler_interrupt  # type: ignore[attr-defined]
-    fired = False
+    """Make granian's stop and reload signals take no lock. Its handlers set a threading.Event
+    from within the signal handler: when the signal lands while the main thread holds that
+    Event's lock (entering or leaving its wait, or inside a first handler when a burst of
+    signals arrives), the main thread deadlocks on itself and the server never stops, keeping
+    its port. Here a handler only sets granian's flag, and the main loop, woken every
+    :data:`MAIN_LOOP_POLL` seconds, sees it: a burst of signals (a double Ctrl-C, a supervisor
+    and a user both stopping it) stops the server once, cleanly."""
+    server.main_loop_interrupt = _PollingEvent()  # type: ignore[attr-defined]
 
-    def handler(*args: object, **kwargs: object) -> None:
-        nonlocal fired
-        if fired:
-            return
-        fired = True
-        original(*args, **kwargs)
+    def interrupt(*args: object, **kwargs: object) -> None:
+        server.interrupt_signal = True  # type: ignore[attr-defined]
 
-    server.signal_handler_interrupt = handler  # type: ignore[attr-defined]
+    def reload(*args: object, **kwargs: object) -> None:
+        server.reload_signal = True  # type: ignore[attr-defined]
+
+    server.signal_handler_interrupt = interrupt  # type: ignore[attr-defined]
+    server.signal_handler_reload = reload  # type: ignore[attr-defined]
