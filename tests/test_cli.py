@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from nomengraph import resources
+from nomengraph.cli import main
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "cards"
@@ -339,3 +340,11 @@ def test_a_bad_language_setting_is_named_and_exit_2(tmp_path: Path) -> None:
         assert out.stderr.decode().splitlines() == [
             "nomengraph: error: bad setting NOMENGRAPH_LANG='de': must be one of en, fr"
         ]
+
+
+def test_validate_with_cards_leaves_the_process_environment_alone(tmp_path, monkeypatch):
+    """``--cards`` is a flag of this run: it must not become NOMENGRAPH_CARDS for whatever the
+    process runs next (in-process callers, the tests themselves)."""
+    monkeypatch.delenv("NOMENGRAPH_CARDS", raising=False)
+    assert main(["validate", "--cards", str(tmp_path / "none")]) == 2
+    assert "NOMENGRAPH_CARDS" not in os.environ

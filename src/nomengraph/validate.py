@@ -259,7 +259,11 @@ def edition_view(report: Report, folders: Sequence[Path]) -> None:
 
 
 def run_validate(
-    path: Path | None, fmt: str = "table", engine: str | None = None, lang: str = "en"
+    path: Path | None,
+    fmt: str = "table",
+    engine: str | None = None,
+    lang: str = "en",
+    cards: Path | None = None,
 ) -> int:
     """The ``nomengraph validate [PATH]`` command.
 
@@ -275,6 +279,7 @@ def run_validate(
     validate (missing path, a folder without ``edition.yaml``, unreadable shapes, unknown engine,
     format or language). ``engine``: one of :data:`ENGINES`, by default :data:`DEFAULT_ENGINE`.
     ``lang``: the language of the whole output, English by default (:data:`LANGUAGES`).
+    ``cards``: the reference cards folder (default: the settings').
     """
     from nomengraph.cards import edition_folder_problem, reference_folder_problem
     from nomengraph.settings import Settings
@@ -292,11 +297,11 @@ def run_validate(
         return error(say("validate.engine", lang, value=engine, known=_choices(ENGINES, lang)))
     try:
         if path is not None and path.is_file():
-            report = validate_cards(path, engine=engine, lang=lang)
+            report = validate_cards(path, cards, engine=engine, lang=lang)
         else:
             editions = [] if path is None else [path]
             problem = edition_folder_problem(path, lang) if path is not None else None
-            cards_dir = Settings.load().cards
+            cards_dir = cards if cards is not None else Settings.load().cards
             problem = problem or reference_folder_problem(cards_dir, "validate", lang)
             if problem:
                 return error(problem)

@@ -34,13 +34,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from nomengraph.validate import run_validate
 
-    lang = load_settings(args).lang  # a bad setting stops here, named
-    if args.cards is not None:
-        import os
-
-        os.environ["NOMENGRAPH_CARDS"] = str(args.cards)
+    settings = load_settings(args)  # a bad setting stops here, named
     path = Path(args.path) if args.path else None
-    return run_validate(path, args.format, args.engine, lang)
+    return run_validate(path, args.format, args.engine, settings.lang, settings.cards)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
