@@ -187,6 +187,7 @@ def test_serve_answers_a_sparql_request_then_stops(built: Installed):
                 time.sleep(0.5)
         (row,) = body["results"]["bindings"]
         assert int(row["n"]["value"]) > 20_000
+        _pages_work(port)
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -197,3 +198,35 @@ def test_serve_answers_a_sparql_request_then_stops(built: Installed):
             pytest.fail("serve did not stop on SIGINT within 60 s")
         if server.stdout:
             server.stdout.close()
+
+
+def _get(port: int, path: str, **headers: str) -> tuple[int, str, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.headers.get("Content-Type", ""), answer.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read().decode()
+
+
+def _pages_work(port: int) -> None:
+    """The pages of the installed package: every template, page query, static file and French
+    text they need is in the wheel."""
+    status, kind, body = _get(port, "/search?q=data%20sci", Accept="application/json")
+    assert status == 200 and kind.startswith("application/json"), body[:300]
+    assert json.loads(body)[0]["key"] == "cigref-2018/8.1"
+    for path in (
+        "/",
+        "/id/cigref-2018/job/3.2",
+        "/id/ecf/3.0/competence/B.1",
+        "/compare?job=cigref-2018/2.6&job=cigref-2018/5.1",
+        "/heatmap?edition=cigref-2010",
+        "/query/job-profile",
+        "/search?q=developpeur",
+        "/static/search.js",
+    ):
+        for language in ("en", "fr"):
+            status, _, body = _get(port, path, **{"Accept-Language": language})
+            assert status == 200, (path, language, status, body[:300])
+    status, _, body = _get(port, "/id/cigref-2018/job/3.2", **{"Accept-Language": "fr"})
+    assert '<html lang="fr">' in body and "<svg" in body
