@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+import nomengraph.server
 from nomengraph import resources
 from nomengraph.server import i18n
 
@@ -130,3 +134,95 @@ def test_translate_fills_placeholders():
     assert i18n.translate("%(n)s jobs unknown to the catalog", "fr", n=3) == (
         "3 jobs unknown to the catalog"
     )
+
+
+TEMPLATES = Path(nomengraph.server.__file__).parent / "templates"
+
+# Words a template may print as they are, because they are not English: names of the project,
+# the nomenclatures and frameworks, an HTTP header and a SPARQL keyword.
+NOT_LANGUAGE = ("nomengraph", "CIGREF", "SIC", "e-CF", "Accept", "ASK")
+# what a person reads in a start tag: these attributes' values (the others are markup)
+_READ_ATTRIBUTES = re.compile(r"\b(?:title|placeholder|aria-label|alt)=\"([^\"]*)\"")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_PATH = re.compile(r"(?<!\S)/\S*")  # a path of this server, /sparql or /id/
+
+
+def _readable_texts(env, source: str) -> list[tuple[int, str]]:
+    """(line, text) of what the template itself prints for a reader: the text between tags and
+    the read attributes of its tags, from the template's 'data' tokens (Jinja's lexer), without
+    HTML comments or the content of script and style elements. An expression (``{{ … }}``) or
+    statement (``{% … %}``) inside a tag stands in as a blank."""
+    found: list[tuple[int, str]] = []
+    state, tag, tag_line = "text", "", 0
+    for line, kind, value in env.lex(source):
+        if kind != "data":
+            if state == "tag":
+                tag += " "
+            continue
+        i = 0
+        while i < len(value):
+            here = line + value.count("\n", 0, i)
+            if state == "comment":
+                end = value.find("-->", i)
+                if end < 0:
+                    break
+                state, i = "text", end + 3
+            elif state == "raw":  # inside script or style: up to the closing tag
+                end = value.find("</", i)
+                if end < 0:
+                    break
+                state, i = "text", end
+            elif state == "tag":
+                end = value.find(">", i)
+                if end < 0:
+                    tag += value[i:]
+                    break
+                tag += value[i:end]
+                found += [(tag_line, m.group(1)) for m in _READ_ATTRIBUTES.finditer(tag)]
+                state = "raw" if re.match(r"(script|style)\b", tag) else "text"
+                i = end + 1
+            else:
+                start = value.find("<", i)
+                found.append((here, value[i:] if start < 0 else value[i:start]))
+                if start < 0:
+                    break
+                if value.startswith("<!--", start):
+                    state, i = "comment", start + 4
+                else:
+                    state, tag, tag_line, i = "tag", "", here, start + 1
+    return found
+
+
+def _words(text: str) -> list[str]:
+    text = _PATH.sub(" ", html.unescape(text))
+    for name in NOT_LANGUAGE:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", text)
+    return _WORD.findall(text)
+
+
+def test_templates_print_no_untranslated_words(reference_app):
+    """Every word a page's frame shows comes from ``_()`` or from the data: none is written
+    as it is in a template (it would stay English in a French page)."""
+    templates = sorted(TEMPLATES.glob("*.html"))
+    assert len(templates) > 10
+    env = reference_app.jinja_env
+    offending = [
+        f"{path.name}:{line}: {text.strip()!r}"
+        for path in templates
+        for line, text in _readable_texts(env, path.read_text(encoding="utf-8"))
+        if _words(text)
+    ]
+    assert not offending, "words outside _() in templates:\n" + "\n".join(offending)
+
+
+def test_the_template_check_finds_words(reference_app):
+    """The check above sees text between tags, read attributes and text split by expressions,
+    and leaves markup, comments, scripts, paths and the allowed names alone."""
+    env = reference_app.jinja_env
+    source = (
+        '<p class="x" data-y="{{ a }}">Level {{ n }}</p><!-- a comment -->'
+        '<span title="the requirement">{{ _("ok") }}</span><script>let words = 1;</script>'
+        '<a href="/sparql">/sparql</a> e-CF 3.0 · nomengraph'
+    )
+    texts = [t for _line, t in _readable_texts(env, source) if _words(t)]
+    assert texts == ["Level ", "the requirement"]
