@@ -58,16 +58,7 @@ def profile_chart(
     _level_axis(svg, x0, cw, top, height - 8)
     y = top
     for area, competences in groups:
-        head = _el(svg, "g", class_="area", data_area=area)
-        _el(
-            head,
-            "text",
-            _area_title(area, names),
-            x="4",
-            y=_n(y + 16),
-            font_weight="600",
-            fill=AREA_COLOURS.get(area, INK),
-        )
+        _area_heading(svg, area, names, y)
         y += head_h
         for c in competences:
             lv = levels[c.code]
@@ -189,16 +180,7 @@ def overlay_chart(
     _level_axis(svg, x0, cw, top, height - 8)
     y = top
     for area, cs in groups:
-        head = _el(svg, "g", class_="area", data_area=area)
-        _el(
-            head,
-            "text",
-            _area_title(area, names),
-            x="4",
-            y=_n(y + 16),
-            font_weight="600",
-            fill=AREA_COLOURS.get(area, INK),
-        )
+        _area_heading(svg, area, names, y)
         y += head_h
         for c in cs:
             row = _el(svg, "g", class_="row", data_code=c.code)
@@ -300,16 +282,7 @@ def diff_chart(
     _level_axis(svg, x0, cw, top, height - 8)
     y = top
     for area, cs in groups:
-        head = _el(svg, "g", class_="area", data_area=area)
-        _el(
-            head,
-            "text",
-            _area_title(area, names),
-            x="4",
-            y=_n(y + 16),
-            font_weight="600",
-            fill=AREA_COLOURS.get(area, INK),
-        )
+        _area_heading(svg, area, names, y)
         y += head_h
         for c in cs:
             ch = by_code[c.code]
@@ -366,3 +339,17 @@ def diff_chart(
             )
             y += row_h
     return _markup(svg)
+
+
+def _area_heading(svg: ET.Element, area: str, names: Mapping[str, str], y: float) -> None:
+    """The heading of an e-CF area's group of bars, at ``y``."""
+    head = _el(svg, "g", class_="area", data_area=area)
+    _el(
+        head,
+        "text",
+        _area_title(area, names),
+        x="4",
+        y=_n(y + 16),
+        font_weight="600",
+        fill=AREA_COLOURS.get(area, INK),
+    )
