@@ -133,7 +133,8 @@ class Page:
             raise AssertionError(f"{message} (after {timeout} s, at {self.path()})") from None
 
     def fits(self, what: str) -> None:
-        """No horizontal overflow at 1280 px; on failure, the elements that stick out."""
+        """No horizontal overflow at the window's width; on failure, the elements that stick
+        out."""
         sizes = self.driver.execute_script(
             "var e = document.documentElement;return [e.scrollWidth, e.clientWidth];"
         )
@@ -153,7 +154,7 @@ class Page:
             "return out;"
         )
         raise AssertionError(
-            f"{what} scrolls sideways at {WIDTH} px: {sizes[0]} px of content in {sizes[1]} px; "
+            f"{what} scrolls sideways: {sizes[0]} px of content in {sizes[1]} px; "
             f"sticking out: {', '.join(wide) or 'nothing visible'}"
         )
 
@@ -281,3 +282,28 @@ def test_language_switch_gives_the_french_frame(page: Page):
     assert page.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
     page.one("nav.lang-switch a[hreflang=en]", "link back to the English frame")
     assert page.one("form#library-form button[type=submit]", "run button").text == "Exécuter"
+
+
+PHONE = 480  # px: a phone held upright (headless Chromium's narrowest window is about 500 px)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search?q=data",
+        "/id/cigref-2018/job/3.2",
+        "/id/ecf/3.0/competence/B.1",
+        "/compare?job=cigref-2018/3.2&job=cigref-2010/3.2",
+        "/heatmap?edition=cigref-2018",
+        "/query/job-profile",
+    ],
+)
+def test_pages_fit_a_phone_width(page: Page, path: str):
+    """At a phone's width nothing makes the page scroll sideways: wide tables and charts
+    scroll in their own box."""
+    page.driver.set_window_size(PHONE, HEIGHT)
+    try:
+        page.open(path)
+    finally:
+        page.driver.set_window_size(WIDTH, HEIGHT)
