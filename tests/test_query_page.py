@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 
 from nomengraph import query as library
 from nomengraph import resources
-from nomengraph.server.pages.query import read_library
+from nomengraph.server.pages.query import CHECK_LEADS, read_library
 
 ID = "https://w3id.org/nomengraph/id/"
 QUERIES = library.list_queries()
@@ -449,6 +450,107 @@ def test_french_frame(client):
     assert page.one("p", class_="downloads").text().startswith("Télécharger")
     page = dom(client.get("/query/job-profile?job=&lang=fr"), 400)
     assert field_error(page, "job") == "Donnez une valeur : ce paramètre est obligatoire."
+
+
+# what a translation keeps as it is: edition keys and job numbers, e-CF codes, quoted values,
+# prefixed names, IRIs of the e-CF versions, numbers, and the names of sources and standards
+_KEPT = re.compile(
+    r"cigref-\d{4}(?:/\d+\.\d+)?|\b[A-E]\.\d+\b|\"[^\"]*\"|\b[a-z]+:[A-Za-z]+\b"
+    r"|\S*/id/ecf/\d\.\d|\bISCO-08\b|O\*NET-SOC|\b\d+(?:\.\d+)?\b"
+    r"|\b(?:IRI|ESCO|ROME|SIC|CIGREF|e-CF|min/max)\b"
+)
+
+
+def _kept(text: str) -> set[str]:
+    return set(_KEPT.findall(text))
+
+
+def test_the_token_check_finds_what_a_translation_keeps():
+    found = _kept('the first job: IRI, e.g. cigref-2018/2.5 or E.8, "3-4", ng:job, 1 to 5')
+    assert found == {"IRI", "cigref-2018/2.5", "E.8", '"3-4"', "ng:job", "1", "5"}
+
+
+@pytest.mark.parametrize("named", QUERIES, ids=lambda q: q.name)
+def test_every_query_has_its_summary_and_parameter_help_in_french(named):
+    french = named.summary_in("fr")
+    assert french and french != named.summary, f"{named.name}: no '#+ summary@fr:' line"
+    assert _kept(french) == _kept(named.summary), named.name
+    english_lead = [lead for lead in CHECK_LEADS if named.summary.startswith(lead)]
+    french_lead = [lead for lead in CHECK_LEADS if french.startswith(lead)]
+    assert named.name.endswith("-violation") == bool(english_lead) == bool(french_lead)
+    for param in named.params:
+        help_fr = param.description_in("fr")
+        assert help_fr and help_fr != param.description, f"{named.name}: {param.name}"
+        assert _kept(help_fr) == _kept(param.description), (named.name, param.name)
+    assert named.summary_in("en") == named.summary
+    assert all(p.description_in("en") == p.description for p in named.params)
+
+
+def _hints(page: Node) -> dict[str, str]:
+    """Parameter name (the field's label) -> the help shown under its field."""
+    form = page.one("form", id="library-form")
+    hints = {}
+    for label in form.all("label"):
+        target = label.attrs.get("for", "")
+        if target.startswith("field-"):
+            name = next(c for c in label.children if isinstance(c, str)).strip()
+            hints[name] = form.one("span", id=f"{target}-hint").text()
+    return hints
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("name", ["jobs-needing-competence", "compare-jobs"])
+def test_the_query_page_shows_the_summary_and_help_in_its_language(client, lang, name):
+    named = library.load_query(name)
+    page = dom(client.get(f"/query/{name}?lang={lang}"))
+    assert page.one("html").attrs["lang"] == lang
+    assert page.one("h1").text() == named.summary_in(lang)
+    hints = _hints(page)
+    assert sorted(hints) == sorted(p.name for p in named.params)
+    for param in named.params:
+        shown = hints[param.name]
+        expected = " ".join(param.description_in(lang).split())
+        assert shown == expected or shown.startswith(expected + " — "), (param.name, shown)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_library_list_is_in_the_language_of_the_page(client, lang):
+    page = dom(client.get(f"/query/similar-jobs?lang={lang}"))
+    aside = page.one("aside")
+    listed = {a.attrs["href"].rsplit("/", 1)[-1]: a.text() for a in aside.all("a")}
+    assert sorted(listed) == sorted(q.name for q in QUERIES)
+    for q in QUESTIONS:
+        assert listed[q.name] == " ".join(q.summary_in(lang).split())
+    for q in CHECKS:
+        summary = q.summary_in(lang)
+        lead = next(lead for lead in CHECK_LEADS if summary.startswith(lead))
+        assert listed[q.name] == " ".join(summary[len(lead) :].split())
+    if lang == "fr":  # nothing of the English list is left
+        english = {" ".join(q.summary.split()) for q in QUERIES}
+        assert not english & set(listed.values())
+
+
+def test_french_header_lines_are_checked(tmp_path):
+    path = tmp_path / "q.rq"
+    head = "#+ summary: s\n#+ param: job (job, required) a job\n"
+    path.write_text(
+        head + "#+ summary@fr: un résumé\n#+ summary@fr: sur deux lignes\n"
+        "#+ param@fr: job un métier\nASK {}\n",
+        encoding="utf-8",
+    )
+    named = library.parse_query(path)
+    assert named.summary_in("fr") == "un résumé sur deux lignes"
+    assert named.summary_in("de") == "s" and named.param("job").description_in("fr") == "un métier"
+    for bad, message in (
+        ("#+ param@fr: other un autre", "'other', not a parameter"),
+        ("#+ param@fr: job", "'name help'"),
+        ("#+ param@fr: job un\n#+ param@fr: job deux", "given twice"),
+        ("#+ description@fr: texte", "not a header field"),
+        ("#+ summary@en: text", "not a header field"),
+    ):
+        path.write_text(head + bad + "\nASK {}\n", encoding="utf-8")
+        with pytest.raises(library.QueryError, match=message):
+            library.parse_query(path)
 
 
 def test_every_french_text_is_used():

@@ -8,11 +8,15 @@ A query file is plain SPARQL 1.1 preceded by a header of ``#+`` comments::
     #+ param: edition (edition, cigref-2018) the edition, e.g. cigref-2018
     #+ param: family (number, required) the family number as printed, e.g. 8
     #+ example: family=8
+    #+ summary@fr: les métiers d'une famille d'une édition
+    #+ param@fr: family le numéro de la famille tel qu'il est imprimé, p. ex. 8
 
 A parameter is ``name (type, default) description``. The default is a value, ``required`` (the
 caller must give it) or ``optional`` (left unbound when not given: the query then ranges over
 every value). ``#+ example: name=value`` gives a value to show the query with (the query page
-opens with it; the library gives one to every required parameter). Each parameter is a variable
+opens with it; the library gives one to every required parameter). ``summary@fr`` and
+``param@fr: name help`` give the summary and a parameter's help in French
+(:meth:`NamedQuery.summary_in`, :meth:`Param.description_in`). Each parameter is a variable
 of the same name in the query (``?edition``), which the SELECT clause projects. Values are
 never pasted into the query text: they are checked against their type, turned into one RDF term
 and bound with Oxigraph's substitutions (SEP-0007), so a value cannot change the shape of the

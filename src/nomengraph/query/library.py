@@ -1,9 +1,14 @@
 """Reading the query library: the ``.rq`` files, their ``#+`` header (summary, description,
-typed parameters, example values), one query by name or all of them."""
+typed parameters, example values, and the summary and parameter help in other languages), one
+query by name or all of them.
+
+The header is written in English; ``#+ summary@fr: …`` gives the summary in French and
+``#+ param@fr: name …`` the help of the parameter ``name`` (declared by its ``#+ param:`` line)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from nomengraph import resources
@@ -13,7 +18,8 @@ from nomengraph.query.params import PARAM_TYPES, to_term
 QUERIES = resources.QUERIES
 """The query library shipped in the package (``--queries DIR`` reads another folder)."""
 
-_HEADER = re.compile(r"^#\+\s*([a-z]+)\s*:\s?(.*)$")
+_HEADER = re.compile(r"^#\+\s*([a-z]+)(?:@([a-z]+))?\s*:\s?(.*)$")
+_TRANSLATED = ("summary", "param")  # header fields that may be given in another language
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*([a-z]+)\s*,\s*([^)]*?)\s*\)\s*(.*)$")
 
 
@@ -23,11 +29,30 @@ def parse_query(path: Path) -> NamedQuery:
     fields: dict[str, list[str]] = {}
     params: list[Param] = []
     example: dict[str, str] = {}
+    summaries: dict[str, list[str]] = {}  # language -> summary lines
+    helps: dict[str, dict[str, str]] = {}  # parameter -> language -> help
     for number, line in enumerate(text.splitlines(), 1):
         m = _HEADER.match(line)
         if not m:
             continue
-        key, value = m.group(1), m.group(2).strip()
+        key, lang, value = m.group(1), m.group(2), m.group(3).strip()
+        if lang is not None:
+            if key not in _TRANSLATED or lang == "en":
+                raise QueryError(
+                    f"{path}:{number}: {key}@{lang} is not a header field (summary@LANG and "
+                    "param@LANG give a summary and a parameter's help in a language other "
+                    "than English)"
+                )
+            if key == "summary":
+                summaries.setdefault(lang, []).append(value)
+                continue
+            name, _, description = value.partition(" ")
+            if not name or not description.strip():
+                raise QueryError(f"{path}:{number}: a param@{lang} line is 'name help'")
+            if lang in helps.setdefault(name, {}):
+                raise QueryError(f"{path}:{number}: help of {name!r} in {lang!r} given twice")
+            helps[name][lang] = description.strip()
+            continue
         if key == "param":
             pm = _PARAM.match(value)
             if not pm:
@@ -63,6 +88,11 @@ def parse_query(path: Path) -> NamedQuery:
     summary = " ".join(fields.get("summary", [])).strip()
     if not summary:
         raise QueryError(f"{path}: no '#+ summary:' line")
+    declared = {p.name for p in params}
+    for name in helps:
+        if name not in declared:
+            raise QueryError(f"{path}: help in another language for {name!r}, not a parameter")
+    params = [replace(p, descriptions=tuple(sorted(helps.get(p.name, {}).items()))) for p in params]
     query = NamedQuery(
         path.stem,
         path,
@@ -71,6 +101,7 @@ def parse_query(path: Path) -> NamedQuery:
         " ".join(fields.get("description", [])).strip(),
         tuple(params),
         tuple(example.items()),
+        tuple(sorted((lang, " ".join(lines).strip()) for lang, lines in summaries.items())),
     )
     for p in query.params:  # defaults must fit their type
         if p.default is not None:

@@ -26,10 +26,15 @@ class Param:
     default: str | None  # None: required
     optional: bool
     description: str
+    descriptions: tuple[tuple[str, str], ...] = ()  # (language, description) other than English
 
     @property
     def required(self) -> bool:
         return self.default is None and not self.optional
+
+    def description_in(self, lang: str) -> str:
+        """The parameter's help in ``lang``, or in English when the file gives none there."""
+        return dict(self.descriptions).get(lang, self.description)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,11 @@ class NamedQuery:
     description: str = ""
     params: tuple[Param, ...] = ()
     example: tuple[tuple[str, str], ...] = ()  # ``#+ example: name=value`` lines, in order
+    summaries: tuple[tuple[str, str], ...] = ()  # ``#+ summary@fr:``: (language, summary)
+
+    def summary_in(self, lang: str) -> str:
+        """The summary in ``lang``, or in English when the file gives none there."""
+        return dict(self.summaries).get(lang, self.summary)
 
     def param(self, name: str) -> Param:
         for p in self.params:

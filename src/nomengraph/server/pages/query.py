@@ -32,7 +32,7 @@ from werkzeug.datastructures import MultiDict
 from nomengraph import iris, resources
 from nomengraph import query as library
 from nomengraph.server.executor import NotAcceptable, QueryError
-from nomengraph.server.i18n import _
+from nomengraph.server.i18n import _, current_locale
 from nomengraph.server.pages import bp
 from nomengraph.server.pages.responses import html_page, plain_text, status_of
 from nomengraph.server.pages.store import (
@@ -52,6 +52,7 @@ MAX_HTML_ROWS = 2_000  # rows shown in a server-side result table
 MAX_VALUE_CHARS = 500  # longest parameter value accepted
 RESERVED = ("lang", "format", "datatypes", "query", "example")  # the page's own arguments
 CHECK_SUFFIX = "-violation"  # data checks: listed after the questions
+CHECK_LEADS = ("Data check: ", "Contrôle des données : ")  # a check's summary starts so
 DOWNLOADS = {"csv": ("text/csv", "csv"), "json": (JSON_RESULTS, "json")}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -84,6 +85,16 @@ def read_library(folder: Path | None) -> list[library.NamedQuery]:
         except (library.QueryError, OSError, UnicodeDecodeError):
             continue
     return sorted(found, key=lambda q: q.name.endswith(CHECK_SUFFIX))
+
+
+def list_title(named: library.NamedQuery, locale: str) -> str:
+    """A query's title in the library's list, in ``locale``: its summary, a data check's
+    without the lead-in its heading already says."""
+    summary = named.summary_in(locale)
+    if named.name.endswith(CHECK_SUFFIX):
+        for lead in CHECK_LEADS:
+            summary = summary.removeprefix(lead)
+    return summary
 
 
 def field_name(param: library.Param) -> str:
@@ -310,6 +321,7 @@ def _page(status: int = 200, **context) -> Response:
         status,
         questions=[q for q in queries if not q.name.endswith(CHECK_SUFFIX)],
         checks=[q for q in queries if q.name.endswith(CHECK_SUFFIX)],
+        titles={q.name: list_title(q, current_locale()) for q in queries},
         datatypes=request.args.get("datatypes") == "1",
         max_rows=MAX_HTML_ROWS,
         **context,
