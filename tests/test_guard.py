@@ -25,7 +25,7 @@ import psutil
 import pyoxigraph as ox
 import pytest
 
-from nomengraph.server import executor as executor_module
+from nomengraph.server import child as child_module
 from nomengraph.server import guard
 from nomengraph.server.executor import (
     BadRequest,
@@ -540,7 +540,7 @@ def test_two_memory_bombs_at_once_keep_the_server_under_3_gib(small_store, tmp_p
 def test_the_data_segment_limit_stops_a_query_the_watch_misses(small_store, monkeypatch):
     # Without the executor's watch (it looks once a minute here), only the worker's own
     # RLIMIT_DATA can stop the query: the engine aborts at a failed allocation.
-    monkeypatch.setattr(executor_module, "WATCH_INTERVAL", 60.0)
+    monkeypatch.setattr(child_module, "WATCH_INTERVAL", 60.0)
     executor = Executor(small_store, memory_limit=256 << 20, query_timeout=60)
     try:
         pid = executor.worker_pids()[0]
