@@ -11,7 +11,9 @@ a name equal to the query (or but for a plural or feminine ending); a name start
 query (or a code starting with it); a name holding every word of the query (whole or as a
 prefix); every word found, some with a typo; at least half of the words found. Small words
 (``de``, ``d'``, ``the``...) are left out of these comparisons, so "architecte entreprise" is
-"Architecte d'entreprise". Within one tier, answers are ordered by how well the words match,
+"Architecte d'entreprise". The acronym of a job's title or other name (``DSI`` for "Directeur
+des systèmes d'information", :mod:`nomengraph.server.acronyms`) is one more name of the job,
+matched whole or as a start, never with a typo. Within one tier, answers are ordered by how well the words match,
 then jobs before competences before mapped concepts, preferred labels before other names, by
 how much of the name the query covers (shorter names first), then the newest edition first.
 
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from nomengraph import iris
+from nomengraph.server.acronyms import acronyms
 
 TYPES = ("job", "competence", "esco-occupation", "rome-fiche")
 """The kinds of items, in the order they take when everything else is equal. Other concepts
@@ -40,8 +43,17 @@ ROME = iris.rome_scheme() + "/"
 SCHEME = iris.edition("key").removesuffix("key")  # id/scheme/<key>: a job nomenclature
 FRAMEWORK = iris.framework("1.0").removesuffix("1.0")  # id/ecf/<version>: an e-CF framework
 
-# Weights of the kinds of names: a preferred label counts a little more than another name.
-NAME_WEIGHT = {"pref": 1.0, "mapped": 0.98, "alt": 0.95, "hidden": 0.9}
+# Weights of the kinds of names: a preferred label counts a little more than another name, the
+# acronym of a job's title (server/acronyms.py) than that of another name.
+NAME_WEIGHT = {
+    "pref": 1.0,
+    "mapped": 0.98,
+    "alt": 0.95,
+    "acronym": 0.92,
+    "hidden": 0.9,
+    "acronym-other": 0.88,
+}
+ACRONYM_KINDS = ("acronym", "acronym-other")
 # Words left out of the comparisons (French and English function words, after folding).
 STOPWORDS = frozenset(
     "a au aux d de des du l la le les et en un une dans pour par sur "
@@ -190,6 +202,7 @@ class SearchIndex:
         self._code_list: list[str] = []
         self._postings: dict[str, list[int]] = {}  # word -> names holding it
         self._vocabulary: list[str] = []
+        self._exact_only: set[str] = set()
         self._dates: dict[str, float | None] = {}
         self.built_seconds = 0.0
 
@@ -223,6 +236,12 @@ class SearchIndex:
             item.labels.setdefault(lang, name)
         elif not item.other:
             item.other = name
+        self._add_name(index, kind, name)
+        if type_ == "job":  # "DSI" finds "Directeur des systèmes d'information"
+            for acronym in acronyms(name):
+                self._add_name(index, "acronym" if kind == "pref" else "acronym-other", acronym)
+
+    def _add_name(self, index: int, kind: str, name: str) -> None:
         tokens = words(name)
         if not tokens or (index, kind, " ".join(tokens)) in self._seen:
             return
@@ -249,6 +268,11 @@ class SearchIndex:
             for token in set(name.tokens):
                 self._postings.setdefault(token, []).append(number)
         self._vocabulary = sorted(self._postings)
+        self._exact_only = {  # words only acronyms have: no typo matches them
+            word
+            for word, held in self._postings.items()
+            if all(self.names[n].kind in ACRONYM_KINDS for n in held)
+        }
         self._seen.clear()
         return self
 
@@ -333,14 +357,16 @@ class SearchIndex:
         for word, ratio, _ in process.extract(
             query, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
         ):
-            scores.setdefault(word, 0.8 * ratio / 100)
+            if word not in self._exact_only:
+                scores.setdefault(word, 0.8 * ratio / 100)
         if last:
             starts = [w[: len(query)] for w in vocabulary]
             for _, ratio, position in process.extract(
                 query, starts, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
             ):
                 word = vocabulary[position]
-                scores.setdefault(word, 0.7 * ratio / 100)
+                if word not in self._exact_only:
+                    scores.setdefault(word, 0.7 * ratio / 100)
         return scores
 
     def search(
