@@ -471,7 +471,7 @@ def test_the_token_check_finds_what_a_translation_keeps():
 
 
 @pytest.mark.parametrize("named", QUERIES, ids=lambda q: q.name)
-def test_every_query_has_its_summary_and_parameter_help_in_french(named):
+def test_every_query_has_its_summary_description_and_parameter_help_in_french(named):
     french = named.summary_in("fr")
     assert french and french != named.summary, f"{named.name}: no '#+ summary@fr:' line"
     assert _kept(french) == _kept(named.summary), named.name
@@ -482,7 +482,14 @@ def test_every_query_has_its_summary_and_parameter_help_in_french(named):
         help_fr = param.description_in("fr")
         assert help_fr and help_fr != param.description, f"{named.name}: {param.name}"
         assert _kept(help_fr) == _kept(param.description), (named.name, param.name)
+    if named.description:
+        description = named.description_in("fr")
+        assert description != named.description, f"{named.name}: no '#+ description@fr:' line"
+        assert _kept(description) == _kept(named.description), named.name
+    else:
+        assert not named.descriptions, named.name
     assert named.summary_in("en") == named.summary
+    assert named.description_in("en") == named.description
     assert all(p.description_in("en") == p.description for p in named.params)
 
 
@@ -505,6 +512,8 @@ def test_the_query_page_shows_the_summary_and_help_in_its_language(client, lang,
     page = dom(client.get(f"/query/{name}?lang={lang}"))
     assert page.one("html").attrs["lang"] == lang
     assert page.one("h1").text() == named.summary_in(lang)
+    description = page.one("p", class_="description").text()
+    assert description == " ".join(named.description_in(lang).split())
     hints = _hints(page)
     assert sorted(hints) == sorted(p.name for p in named.params)
     for param in named.params:
@@ -535,17 +544,19 @@ def test_french_header_lines_are_checked(tmp_path):
     head = "#+ summary: s\n#+ param: job (job, required) a job\n"
     path.write_text(
         head + "#+ summary@fr: un résumé\n#+ summary@fr: sur deux lignes\n"
+        "#+ description: d\n#+ description@fr: une description\n"
         "#+ param@fr: job un métier\nASK {}\n",
         encoding="utf-8",
     )
     named = library.parse_query(path)
     assert named.summary_in("fr") == "un résumé sur deux lignes"
+    assert named.description_in("fr") == "une description" and named.description_in("en") == "d"
     assert named.summary_in("de") == "s" and named.param("job").description_in("fr") == "un métier"
     for bad, message in (
         ("#+ param@fr: other un autre", "'other', not a parameter"),
         ("#+ param@fr: job", "'name help'"),
         ("#+ param@fr: job un\n#+ param@fr: job deux", "given twice"),
-        ("#+ description@fr: texte", "not a header field"),
+        ("#+ example@fr: job=cigref-2018/2.6", "not a header field"),
         ("#+ summary@en: text", "not a header field"),
     ):
         path.write_text(head + bad + "\nASK {}\n", encoding="utf-8")

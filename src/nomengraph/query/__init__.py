@@ -14,9 +14,10 @@ A query file is plain SPARQL 1.1 preceded by a header of ``#+`` comments::
 A parameter is ``name (type, default) description``. The default is a value, ``required`` (the
 caller must give it) or ``optional`` (left unbound when not given: the query then ranges over
 every value). ``#+ example: name=value`` gives a value to show the query with (the query page
-opens with it; the library gives one to every required parameter). ``summary@fr`` and
-``param@fr: name help`` give the summary and a parameter's help in French
-(:meth:`NamedQuery.summary_in`, :meth:`Param.description_in`). Each parameter is a variable
+opens with it; the library gives one to every required parameter). ``summary@fr``,
+``description@fr`` and ``param@fr: name help`` give the summary, the description and a
+parameter's help in French (:meth:`NamedQuery.summary_in`, :meth:`NamedQuery.description_in`,
+:meth:`Param.description_in`). Each parameter is a variable
 of the same name in the query (``?edition``), which the SELECT clause projects. Values are
 never pasted into the query text: they are checked against their type, turned into one RDF term
 and bound with Oxigraph's substitutions (SEP-0007), so a value cannot change the shape of the

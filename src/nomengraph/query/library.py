@@ -2,7 +2,8 @@
 typed parameters, example values, and the summary and parameter help in other languages), one
 query by name or all of them.
 
-The header is written in English; ``#+ summary@fr: …`` gives the summary in French and
+The header is written in English; ``#+ summary@fr: …`` gives the summary in French,
+``#+ description@fr: …`` the description (both may repeat, like their English lines) and
 ``#+ param@fr: name …`` the help of the parameter ``name`` (declared by its ``#+ param:`` line)."""
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ QUERIES = resources.QUERIES
 """The query library shipped in the package (``--queries DIR`` reads another folder)."""
 
 _HEADER = re.compile(r"^#\+\s*([a-z]+)(?:@([a-z]+))?\s*:\s?(.*)$")
-_TRANSLATED = ("summary", "param")  # header fields that may be given in another language
+_TRANSLATED = (
+    "summary",
+    "description",
+    "param",
+)  # header fields that may be given in another language
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*([a-z]+)\s*,\s*([^)]*?)\s*\)\s*(.*)$")
 
 
@@ -29,7 +34,7 @@ def parse_query(path: Path) -> NamedQuery:
     fields: dict[str, list[str]] = {}
     params: list[Param] = []
     example: dict[str, str] = {}
-    summaries: dict[str, list[str]] = {}  # language -> summary lines
+    translated: dict[str, dict[str, list[str]]] = {}  # summary/description -> language -> lines
     helps: dict[str, dict[str, str]] = {}  # parameter -> language -> help
     for number, line in enumerate(text.splitlines(), 1):
         m = _HEADER.match(line)
@@ -39,12 +44,12 @@ def parse_query(path: Path) -> NamedQuery:
         if lang is not None:
             if key not in _TRANSLATED or lang == "en":
                 raise QueryError(
-                    f"{path}:{number}: {key}@{lang} is not a header field (summary@LANG and "
-                    "param@LANG give a summary and a parameter's help in a language other "
-                    "than English)"
+                    f"{path}:{number}: {key}@{lang} is not a header field (summary@LANG, "
+                    "description@LANG and param@LANG give a summary, a description and a "
+                    "parameter's help in a language other than English)"
                 )
-            if key == "summary":
-                summaries.setdefault(lang, []).append(value)
+            if key != "param":
+                translated.setdefault(key, {}).setdefault(lang, []).append(value)
                 continue
             name, _, description = value.partition(" ")
             if not name or not description.strip():
@@ -101,7 +106,10 @@ def parse_query(path: Path) -> NamedQuery:
         " ".join(fields.get("description", [])).strip(),
         tuple(params),
         tuple(example.items()),
-        tuple(sorted((lang, " ".join(lines).strip()) for lang, lines in summaries.items())),
+        *(
+            tuple(sorted((lang, " ".join(lines).strip()) for lang, lines in by_lang.items()))
+            for by_lang in (translated.get("summary", {}), translated.get("description", {}))
+        ),
     )
     for p in query.params:  # defaults must fit their type
         if p.default is not None:

@@ -47,10 +47,15 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     example: tuple[tuple[str, str], ...] = ()  # ``#+ example: name=value`` lines, in order
     summaries: tuple[tuple[str, str], ...] = ()  # ``#+ summary@fr:``: (language, summary)
+    descriptions: tuple[tuple[str, str], ...] = ()  # ``#+ description@fr:``, the same way
 
     def summary_in(self, lang: str) -> str:
         """The summary in ``lang``, or in English when the file gives none there."""
         return dict(self.summaries).get(lang, self.summary)
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang``, or in English when the file gives none there."""
+        return dict(self.descriptions).get(lang, self.description)
 
     def param(self, name: str) -> Param:
         for p in self.params:
