@@ -13,9 +13,10 @@ prefix); every word found, some with a typo; at least half of the words found. S
 (``de``, ``d'``, ``the``...) are left out of these comparisons, so "architecte entreprise" is
 "Architecte d'entreprise". The acronym of a job's title or other name (``DSI`` for "Directeur
 des systèmes d'information", :mod:`nomengraph.server.acronyms`) is one more name of the job,
-matched whole or as a start, never with a typo. Within one tier, answers are ordered by how well the words match,
-then jobs before competences before mapped concepts, preferred labels before other names, by
-how much of the name the query covers (shorter names first), then the newest edition first.
+matched whole or as a start, never with a typo. Within one tier, answers are ordered by how
+well the words match, then jobs before competences before mapped concepts, preferred labels
+before other names, by how much of the name the query covers (shorter names first), then the
+newest edition first.
 
 The index is plain Python data, independent of Flask and of the store: :meth:`SearchIndex.search`
 answers in about a millisecond for the reference build.
