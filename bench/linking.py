@@ -83,7 +83,9 @@ def run_reviewed(esco: Path, rome: Path) -> list[dict]:
     from nomengraph import resources
     from nomengraph.link import agreement, read_sssom
     from nomengraph.link import run as link_run
+    from nomengraph.link.priors import read_prior
 
+    prior = read_prior()
     out = []
     corpora: dict[str, link_run.Corpus] = {}
     for set_name, (edition, target) in REVIEWED.items():
@@ -96,7 +98,7 @@ def run_reviewed(esco: Path, rome: Path) -> list[dict]:
             corpora[target] = link_run.build_corpus(target, [esco], rome)
         queries = link_run.card_queries(resources.CARDS / edition)
         ranked: dict[str, list[str]] = {}
-        for m in link_run.match(queries, corpora[target], 5):
+        for m in link_run.match(queries, corpora[target], 5, prior=prior):
             ranked.setdefault(m.query.id, []).append(m.concept)
         a = agreement(gold, ranked)
         say(f"{set_name}: first {a.first}/{a.jobs}, top 5 {a.top5}/{a.jobs}")

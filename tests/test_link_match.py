@@ -142,11 +142,13 @@ def card_folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("prior", ["it", "none"])
 @pytest.mark.parametrize("fmt", ["trec", "tsv", "sssom"])
 def test_match_a_card_folder(
-    card_folder: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+    card_folder: Path, fmt: str, prior: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = run_match(capsys, str(card_folder), "--esco", str(ESCO), "-k", "2", "--format", fmt)
+    argv = ["--esco", str(ESCO), "-k", "2", "--format", fmt, "--prior", prior]
+    out = run_match(capsys, str(card_folder), *argv)
     dba = "http://data.europa.eu/esco/occupation/8c57af09-719c-42b3-be40-6ed4946236cc"
     scientist = "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
     job = iris.job("cigref-2018", "4.5")

@@ -99,6 +99,9 @@ class Weights:
     skills: float = 1.0
     """Weight of the overlap of a query's skills with a concept's (ESCO occupation–skill; cards
     only, chosen with ``text``)."""
+    prior: float = 0.1
+    """Weight of a concept's prior (:mod:`nomengraph.link.priors`: the groups IT jobs land in,
+    learned from the CIGREF 2018 reviewed sets); only when the matcher is given a prior (cards)."""
     kind_penalty: Mapping[str, float] = field(default_factory=lambda: {"isco": 0.0})
     """Factor applied to concepts of a kind (ISCO groups: candidates only when nothing else)."""
 
@@ -171,6 +174,9 @@ class LabelIndex:
 class Matcher:
     """The corpus, indexed once; :meth:`rank` answers many queries.
 
+    ``prior`` (optional): a bonus for each concept IRI (:meth:`nomengraph.link.priors.Prior.bonus`),
+    added times ``Weights.prior`` whatever the query.
+
     ``context`` (optional) are groups of related titles (the ROME fiches and their
     appellations): a query is also read as the group whose titles it matches best, and a concept
     whose labels share words with that group's titles gains ``Weights.context`` times that share
@@ -186,6 +192,7 @@ class Matcher:
         context: Sequence[Concept] = (),
         concept_skills: Mapping[str, Mapping[str, float]] | None = None,
         batch: int = 256,
+        prior: Mapping[str, float] | None = None,
     ) -> None:
         self.elements = list(elements)
         self.concepts = dict(concepts or {})
@@ -213,6 +220,11 @@ class Matcher:
             if c is not None and c.kind in self.weights.kind_penalty:
                 self.penalty[i] = self.weights.kind_penalty[c.kind]
         self.concept_labels = concept_labels
+        self.prior = (
+            np.array([prior.get(iri, 0.0) for iri in order], dtype=np.float32)
+            if prior is not None
+            else None
+        )
         self.concept_skills = concept_skills or {}
         self._text_index: tuple[Vectorizer, sparse.csr_matrix] | None = None
         self._skill_index: tuple[dict[str, int], sparse.csr_matrix] | None = None
@@ -289,6 +301,8 @@ class Matcher:
             scores += w.text * self._text_scores([q.text for q in queries])
         if w.skills and self.concept_skills and any(q.skills for q in queries):
             scores += w.skills * self._skill_scores([q.skills for q in queries])
+        if w.prior and self.prior is not None:
+            scores += w.prior * self.prior
         return scores * self.penalty
 
     def _text_scores(self, texts: Sequence[str]) -> np.ndarray:

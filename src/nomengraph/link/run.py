@@ -19,6 +19,7 @@ from typing import Any
 from nomengraph import iris, resources
 from nomengraph.link.matcher import Concept, Element, Matcher, Query, Weights
 from nomengraph.link.prefixes import LEXICAL, PREFIXES, TEAM, contract
+from nomengraph.link.priors import Prior
 from nomengraph.link.sources import (
     card_concepts,
     card_names,
@@ -225,11 +226,19 @@ class Match:
 
 
 def match(
-    queries: Sequence[Query], corpus: Corpus, k: int = 10, weights: Weights | None = None
+    queries: Sequence[Query],
+    corpus: Corpus,
+    k: int = 10,
+    weights: Weights | None = None,
+    prior: Prior | None = None,
 ) -> list[Match]:
-    """The ``k`` best corpus elements of each query (trec order)."""
+    """The ``k`` best corpus elements of each query (trec order); ``prior`` (the IT prior of
+    :mod:`nomengraph.link.priors`) favours the concepts of the groups IT jobs land in."""
     skills = corpus.skills if any(q.skills for q in queries) else None
-    matcher = Matcher(corpus.elements, corpus.concepts, weights, corpus.context, skills or None)
+    bonus = prior.bonus(corpus.concepts) if prior is not None else None
+    matcher = Matcher(
+        corpus.elements, corpus.concepts, weights, corpus.context, skills or None, prior=bonus
+    )
     ranked = matcher.rank(queries, k)
     out = []
     for q in queries:
