@@ -1,6 +1,7 @@
 """The IT prior of ``link match`` (``nomengraph.link.priors``): the shares learned from reviewed
 answers, the bonus spread over a group, its effect on a ranking, the shipped file rebuilt
-byte-identically by its tool, and a bad prior file named with its line."""
+byte-identically by its tool, a bad prior file named with its line; and the French labels of
+ESCO skills that a card's tasks are compared with."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from nomengraph.link.priors import (
     learn_shares,
     read_prior,
 )
+from nomengraph.link.sources import read_skill_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 OCC = "http://data.europa.eu/esco/occupation/"
@@ -129,3 +131,31 @@ def test_bad_prior_file_names_file_and_line(tmp_path: Path, body: str, message: 
     assert str(path) in str(info.value)
     with pytest.raises(PriorError, match="prior.tsv"):
         read_prior(tmp_path / "absent" / "prior.tsv")
+
+
+def test_skill_labels_in_the_cards_language() -> None:
+    esco = ROOT / "tests" / "fixtures" / "esco" / "v1.2.0"
+    labels = read_skill_labels(esco, lang="fr")
+    rows = (esco / "skills_fr.csv").read_text(encoding="utf-8").splitlines()[1:]
+    first_iri, first_label = rows[0].split(",")[:2]
+    assert labels[first_iri] == first_label
+    assert all(iri.startswith("http://data.europa.eu/esco/skill/") for iri in labels)
+    assert read_skill_labels(esco, lang="de") == {}  # no skills_de.csv: none
+
+
+def test_a_cards_tasks_meet_the_labels_of_a_concepts_skills() -> None:
+    # same title for both: the task text decides when it shares words with one concept's skills
+    a = occupation("a-net", "2523.1", "technicien")
+    b = occupation("b-web", "2513.1", "technicien")
+    concepts = {c.iri: c for c in (a, b)}
+    elements = [Element(c.iri, c.label, c.iri) for c in concepts.values()]
+    query = Query("q", ("Technicien",), text="Configure les routeurs et le pare-feu du réseau.")
+    skill_texts = {
+        a.iri: "configurer un pare-feu gérer les routeurs",
+        b.iri: "concevoir un site web",
+    }
+    plain = Matcher(elements, concepts).rank([query], 2)["q"]
+    assert [e.concept for e, _ in plain] == [b.iri, a.iri]  # tie: id descending
+    bridged = Matcher(elements, concepts, skill_texts=skill_texts).rank([query], 2)["q"]
+    assert [e.concept for e, _ in bridged] == [a.iri, b.iri]
+    assert bridged[0][1] > plain[0][1]

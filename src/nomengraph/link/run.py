@@ -27,11 +27,14 @@ from nomengraph.link.sources import (
     read_esco_concepts,
     read_occupation_skills,
     read_rome,
+    read_skill_labels,
 )
 from nomengraph.link.sssom import MappingRow, read_sssom
 from nomengraph.vocabularies import VocabularyError
 
 TARGETS = ("esco", "rome", "cigref-2018")
+CARD_LANG = "fr"
+"""The language the cards are written in (their mission and tasks)."""
 FORMATS = ("trec", "tsv", "sssom")
 COMPOSITE = "semapv:CompositeMatching"
 RUN_TAG = "nomengraph"
@@ -158,6 +161,18 @@ class Corpus:
     def skills(self) -> dict[str, dict[str, float]]:
         return read_occupation_skills(*self.esco) if self.esco else {}
 
+    @cached_property
+    def skill_texts(self) -> dict[str, str]:
+        """Each ESCO occupation's skills (essential and optional) as one text: their labels in
+        the cards' language, so that a card's tasks meet an English concept in French."""
+        labels = read_skill_labels(*self.esco, lang=CARD_LANG) if self.esco else {}
+        if not labels:
+            return {}
+        return {
+            occupation: " ".join(labels[s] for s in sorted(skills) if s in labels)
+            for occupation, skills in self.skills.items()
+        }
+
 
 def _concept_elements(concepts: Mapping[str, Concept]) -> list[Element]:
     return [Element(iri, c.label, iri) for iri, c in concepts.items()]
@@ -235,9 +250,16 @@ def match(
     """The ``k`` best corpus elements of each query (trec order); ``prior`` (the IT prior of
     :mod:`nomengraph.link.priors`) favours the concepts of the groups IT jobs land in."""
     skills = corpus.skills if any(q.skills for q in queries) else None
+    skill_texts = corpus.skill_texts if any(q.text for q in queries) else None
     bonus = prior.bonus(corpus.concepts) if prior is not None else None
     matcher = Matcher(
-        corpus.elements, corpus.concepts, weights, corpus.context, skills or None, prior=bonus
+        corpus.elements,
+        corpus.concepts,
+        weights,
+        corpus.context,
+        skills or None,
+        prior=bonus,
+        skill_texts=skill_texts or None,
     )
     ranked = matcher.rank(queries, k)
     out = []
