@@ -80,7 +80,8 @@ def read_pairs(path: str | Path, what: str) -> list[tuple[str, str]]:
 
 def ecf_skill_links(version: str) -> dict[str, dict[str, float]]:
     """e-CF competence IRI → ESCO skill IRI → weight (the reviewed link's confidence), through
-    the 2.0 → 3.0 links for e-CF 2.0."""
+    the reviewed 3.0 → 2.0 links for e-CF 2.0 (that file goes from the newer version to the
+    older: each 2.0 competence, its object, gets the skills of the 3.0 ones, its subjects)."""
     esco = read_sssom(resources.MAPPINGS / "ecf-3.0-esco.sssom.tsv")
     links: dict[str, dict[str, float]] = {}
     for row in esco.rows:
@@ -95,8 +96,8 @@ def ecf_skill_links(version: str) -> dict[str, dict[str, float]]:
         for row in older.rows:
             if row.no_match:
                 continue
-            for skill, w in links.get(older.expand(row.object_id), {}).items():
-                target = out.setdefault(older.expand(row.subject_id), {})
+            for skill, w in links.get(older.expand(row.subject_id), {}).items():
+                target = out.setdefault(older.expand(row.object_id), {})
                 target[skill] = max(target.get(skill, 0.0), w)
         return out
     return {}
