@@ -105,8 +105,7 @@ def ecf_skill_links(version: str) -> dict[str, dict[str, float]]:
 
 def card_queries(folder: str | Path) -> list[Query]:
     """Every card (``*.yaml``) of a folder as a query: id the job's IRI, titles its title and
-    other names, text its mission and tasks (then the title of its family of jobs), skills its
-    e-CF profile as ESCO skills."""
+    other names, text its mission and tasks, skills its e-CF profile as ESCO skills."""
     from nomengraph.cards import CardError, load_card
     from nomengraph.convert import ecf_version_of
 
@@ -132,10 +131,7 @@ def card_queries(folder: str | Path) -> list[Query]:
             for skill, w in links.get(iri, {}).items():
                 skills[skill] = max(skills.get(skill, 0.0), w)
         ident = iris.job(card["edition"], card["number"])
-        text = card_text(card)
-        if text:  # a job without a card of its own stays a bare title (a lexical match)
-            text = " ".join(t for t in (text, (card.get("family") or {}).get("title")) if t)
-        queries.append(Query(ident, tuple(card_names(card)), text, skills))
+        queries.append(Query(ident, tuple(card_names(card)), card_text(card), skills))
     return queries
 
 
