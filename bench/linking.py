@@ -6,7 +6,9 @@ MELO (Avature, 2024, MIT): French queries against ESCO labels in French (``*_c_f
 sets (``fra_*``, built from the official ESCO–ROME crosswalk, which the matcher never reads) are
 the test. The figures are MELO's: MRR and accuracy at 1, 5 and 10 over the first 100 elements in
 ``trec_eval`` order. Reviewed sets: how often the reviewed answer of a job comes first, and within
-the first five, when the job's card is matched against ESCO (or ROME).
+the first five, when the job's card is matched against ESCO (or ROME) with the IT prior
+(``nomengraph.link.priors``, learned from the CIGREF 2018 sets: those two are the tuning sets,
+the CIGREF 2010 and SIC ones are held out).
 
 Needs ``../shared/vocab`` (ESCO, ROME, MELO); skips with a message when it is absent. Writes
 ``bench/results/linking.json``.
