@@ -142,11 +142,13 @@ def card_folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("prior", ["it", "none"])
 @pytest.mark.parametrize("fmt", ["trec", "tsv", "sssom"])
 def test_match_a_card_folder(
-    card_folder: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+    card_folder: Path, fmt: str, prior: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = run_match(capsys, str(card_folder), "--esco", str(ESCO), "-k", "2", "--format", fmt)
+    argv = ["--esco", str(ESCO), "-k", "2", "--format", fmt, "--prior", prior]
+    out = run_match(capsys, str(card_folder), *argv)
     dba = "http://data.europa.eu/esco/occupation/8c57af09-719c-42b3-be40-6ed4946236cc"
     scientist = "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
     job = iris.job("cigref-2018", "4.5")
@@ -175,6 +177,23 @@ def test_cards_carry_their_ecf_profile_as_esco_skills(card_folder: Path) -> None
     assert "Administrateur de bases de données" in dba.titles
     assert dba.text and dba.skills
     assert all(s.startswith("http://data.europa.eu/esco/skill/") for s in dba.skills)
+
+
+def test_ecf_2_cards_reach_esco_skills_through_the_3_0_links(tmp_path: Path) -> None:
+    # ecf-2.0-3.0 goes from 3.0 (subject) to 2.0 (object): a 2.0 competence gets the ESCO
+    # skills of the 3.0 competence it continues
+    v3, v2 = link_run.ecf_skill_links("3.0"), link_run.ecf_skill_links("2.0")
+    a1 = iris.competence("2.0", "A.1")
+    assert v2[a1] == v3[iris.competence("3.0", "A.1")]
+    prefix = a1.removesuffix("A.1")
+    assert len(v2) >= 30 and all(c.startswith(prefix) for c in v2)
+    folder = tmp_path / "cards2010"
+    folder.mkdir()
+    card = sorted((resources.CARDS / "cigref-2010").glob("*.yaml"))[0]
+    shutil.copy(card, folder)
+    (query,) = link_run.card_queries(folder)
+    assert query.skills
+    assert all(s.startswith("http://data.europa.eu/esco/skill/") for s in query.skills)
 
 
 @pytest.mark.parametrize(

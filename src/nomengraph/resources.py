@@ -17,6 +17,9 @@ checkout, an editable install and an installed wheel:
     the reviewed SSSOM mappings to ESCO, ROME and across editions (``*.sssom.tsv``);
 ``data/labels/``
     the labels of the linked concepts (ESCO, ROME, ISCO-08) the mappings use;
+``data/link/``
+    what the matcher of ``nomengraph link match`` learned from the reviewed mappings
+    (``it-prior.tsv``, written by ``tools/build_link_prior.py``);
 ``data/i18n/``
     the French texts of the web pages' frames (``fr-*.json``);
 ``data/esco_dictionary.csv``
@@ -55,6 +58,7 @@ QUERIES = DATA / "queries"
 PAGE_QUERIES = QUERIES / "pages"
 MAPPINGS = DATA / "mappings"
 LABELS = DATA / "labels"
+LINK = DATA / "link"
 I18N = DATA / "i18n"
 ESCO_DICTIONARY = DATA / "esco_dictionary.csv"
 SCHEMAS = PACKAGE / "schema"

@@ -126,7 +126,12 @@ def _link_match(args: argparse.Namespace) -> int:
     corpus = link_run.build_corpus(
         args.target, args.esco or (), args.rome, args.corpus, args.concepts, args.cards
     )
-    matches = link_run.match(queries, corpus, args.k)
+    prior = None
+    if (args.prior or ("it" if Path(args.queries).is_dir() else "none")) == "it":
+        from nomengraph.link.priors import read_prior
+
+        prior = read_prior()
+    matches = link_run.match(queries, corpus, args.k, prior=prior)
     if args.format == "trec":
         text = link_run.format_trec(matches)
     elif args.format == "tsv":

@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--target", default="esco", help="esco (default), rome or cigref-2018")
     q.add_argument("-k", "--k", type=int, default=10, help="answers per query (default 10)")
     q.add_argument("--format", choices=("trec", "tsv", "sssom"), default="tsv", help="default tsv")
+    q.add_argument(
+        "--prior",
+        choices=("it", "none"),
+        help="favour the groups IT jobs land in (default: it for a folder of cards, else none)",
+    )
     q.add_argument("--out", help="write here (default: standard output)")
     q = lsub.add_parser("propose", help="candidate links of an edition, as SSSOM rows to review")
     q.add_argument("--esco", type=Path, action="append", help="ESCO CSV folder (repeatable)")

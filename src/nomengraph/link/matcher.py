@@ -93,12 +93,19 @@ class Weights:
     fiche: float = 1.0
     """Weight shared by the concepts that carry one of the titles of the query's best group as a
     label (same stemmed words): each gets ``fiche`` × the query–group match / their number."""
-    text: float = 1.0
+    text: float = 2.0
     """Weight of the overlap of a query's text with a concept's labels and description (cards
-    only; chosen on the CIGREF 2018 cards against their reviewed ESCO links)."""
+    only; chosen on the CIGREF 2018 cards against their reviewed ESCO and ROME links)."""
+    skill_text: float = 3.0
+    """Weight of the overlap of a query's text with the labels of a concept's skills in the
+    query's language (ESCO occupations for French cards: their skills' French labels; cards
+    only, chosen with ``text``)."""
     skills: float = 1.0
     """Weight of the overlap of a query's skills with a concept's (ESCO occupation–skill; cards
     only, chosen with ``text``)."""
+    prior: float = 0.1
+    """Weight of a concept's prior (:mod:`nomengraph.link.priors`: the groups IT jobs land in,
+    learned from the CIGREF 2018 reviewed sets); only when the matcher is given a prior (cards)."""
     kind_penalty: Mapping[str, float] = field(default_factory=lambda: {"isco": 0.0})
     """Factor applied to concepts of a kind (ISCO groups: candidates only when nothing else)."""
 
@@ -171,6 +178,12 @@ class LabelIndex:
 class Matcher:
     """The corpus, indexed once; :meth:`rank` answers many queries.
 
+    ``skill_texts`` (optional): each concept's skills as one text (their labels in the queries'
+    language); a query's text gains ``Weights.skill_text`` × its cosine with it.
+
+    ``prior`` (optional): a bonus for each concept IRI (:meth:`nomengraph.link.priors.Prior.bonus`),
+    added times ``Weights.prior`` whatever the query.
+
     ``context`` (optional) are groups of related titles (the ROME fiches and their
     appellations): a query is also read as the group whose titles it matches best, and a concept
     whose labels share words with that group's titles gains ``Weights.context`` times that share
@@ -186,6 +199,8 @@ class Matcher:
         context: Sequence[Concept] = (),
         concept_skills: Mapping[str, Mapping[str, float]] | None = None,
         batch: int = 256,
+        prior: Mapping[str, float] | None = None,
+        skill_texts: Mapping[str, str] | None = None,
     ) -> None:
         self.elements = list(elements)
         self.concepts = dict(concepts or {})
@@ -213,8 +228,15 @@ class Matcher:
             if c is not None and c.kind in self.weights.kind_penalty:
                 self.penalty[i] = self.weights.kind_penalty[c.kind]
         self.concept_labels = concept_labels
+        self.prior = (
+            np.array([prior.get(iri, 0.0) for iri in order], dtype=np.float32)
+            if prior is not None
+            else None
+        )
         self.concept_skills = concept_skills or {}
         self._text_index: tuple[Vectorizer, sparse.csr_matrix] | None = None
+        self.skill_texts = skill_texts or {}
+        self._skill_text_index: tuple[Vectorizer, sparse.csr_matrix] | None = None
         self._skill_index: tuple[dict[str, int], sparse.csr_matrix] | None = None
         self.context = list(context)
         if self.context:
@@ -287,8 +309,12 @@ class Matcher:
                 scores += w.fiche * strength[:, None] * self.group_concepts[best].toarray()
         if w.text and any(q.text for q in queries):
             scores += w.text * self._text_scores([q.text for q in queries])
+        if w.skill_text and self.skill_texts and any(q.text for q in queries):
+            scores += w.skill_text * self._skill_text_scores([q.text for q in queries])
         if w.skills and self.concept_skills and any(q.skills for q in queries):
             scores += w.skills * self._skill_scores([q.skills for q in queries])
+        if w.prior and self.prior is not None:
+            scores += w.prior * self.prior
         return scores * self.penalty
 
     def _text_scores(self, texts: Sequence[str]) -> np.ndarray:
@@ -302,6 +328,15 @@ class Matcher:
             vec = word_vectorizer()
             self._text_index = (vec, vec.fit_transform(docs).T.tocsr())
         vec, matrix = self._text_index
+        return (vec.transform(list(texts)) @ matrix).toarray()
+
+    def _skill_text_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Cosine of TF-IDF word bags: each text against the labels of each concept's skills."""
+        if self._skill_text_index is None:
+            docs = [self.skill_texts.get(iri, "") for iri in self.concept_ids]
+            vec = word_vectorizer()
+            self._skill_text_index = (vec, vec.fit_transform(docs).T.tocsr())
+        vec, matrix = self._skill_text_index
         return (vec.transform(list(texts)) @ matrix).toarray()
 
     def _skill_scores(self, profiles: Sequence[Mapping[str, float]]) -> np.ndarray:

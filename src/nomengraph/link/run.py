@@ -19,6 +19,7 @@ from typing import Any
 from nomengraph import iris, resources
 from nomengraph.link.matcher import Concept, Element, Matcher, Query, Weights
 from nomengraph.link.prefixes import LEXICAL, PREFIXES, TEAM, contract
+from nomengraph.link.priors import Prior
 from nomengraph.link.sources import (
     card_concepts,
     card_names,
@@ -26,11 +27,14 @@ from nomengraph.link.sources import (
     read_esco_concepts,
     read_occupation_skills,
     read_rome,
+    read_skill_labels,
 )
 from nomengraph.link.sssom import MappingRow, read_sssom
 from nomengraph.vocabularies import VocabularyError
 
 TARGETS = ("esco", "rome", "cigref-2018")
+CARD_LANG = "fr"
+"""The language the cards are written in (their mission and tasks)."""
 FORMATS = ("trec", "tsv", "sssom")
 COMPOSITE = "semapv:CompositeMatching"
 RUN_TAG = "nomengraph"
@@ -76,7 +80,8 @@ def read_pairs(path: str | Path, what: str) -> list[tuple[str, str]]:
 
 def ecf_skill_links(version: str) -> dict[str, dict[str, float]]:
     """e-CF competence IRI → ESCO skill IRI → weight (the reviewed link's confidence), through
-    the 2.0 → 3.0 links for e-CF 2.0."""
+    the reviewed 3.0 → 2.0 links for e-CF 2.0 (that file goes from the newer version to the
+    older: each 2.0 competence, its object, gets the skills of the 3.0 ones, its subjects)."""
     esco = read_sssom(resources.MAPPINGS / "ecf-3.0-esco.sssom.tsv")
     links: dict[str, dict[str, float]] = {}
     for row in esco.rows:
@@ -91,8 +96,8 @@ def ecf_skill_links(version: str) -> dict[str, dict[str, float]]:
         for row in older.rows:
             if row.no_match:
                 continue
-            for skill, w in links.get(older.expand(row.object_id), {}).items():
-                target = out.setdefault(older.expand(row.subject_id), {})
+            for skill, w in links.get(older.expand(row.subject_id), {}).items():
+                target = out.setdefault(older.expand(row.object_id), {})
                 target[skill] = max(target.get(skill, 0.0), w)
         return out
     return {}
@@ -156,6 +161,18 @@ class Corpus:
     @cached_property
     def skills(self) -> dict[str, dict[str, float]]:
         return read_occupation_skills(*self.esco) if self.esco else {}
+
+    @cached_property
+    def skill_texts(self) -> dict[str, str]:
+        """Each ESCO occupation's skills (essential and optional) as one text: their labels in
+        the cards' language, so that a card's tasks meet an English concept in French."""
+        labels = read_skill_labels(*self.esco, lang=CARD_LANG) if self.esco else {}
+        if not labels:
+            return {}
+        return {
+            occupation: " ".join(labels[s] for s in sorted(skills) if s in labels)
+            for occupation, skills in self.skills.items()
+        }
 
 
 def _concept_elements(concepts: Mapping[str, Concept]) -> list[Element]:
@@ -225,11 +242,26 @@ class Match:
 
 
 def match(
-    queries: Sequence[Query], corpus: Corpus, k: int = 10, weights: Weights | None = None
+    queries: Sequence[Query],
+    corpus: Corpus,
+    k: int = 10,
+    weights: Weights | None = None,
+    prior: Prior | None = None,
 ) -> list[Match]:
-    """The ``k`` best corpus elements of each query (trec order)."""
+    """The ``k`` best corpus elements of each query (trec order); ``prior`` (the IT prior of
+    :mod:`nomengraph.link.priors`) favours the concepts of the groups IT jobs land in."""
     skills = corpus.skills if any(q.skills for q in queries) else None
-    matcher = Matcher(corpus.elements, corpus.concepts, weights, corpus.context, skills or None)
+    skill_texts = corpus.skill_texts if any(q.text for q in queries) else None
+    bonus = prior.bonus(corpus.concepts) if prior is not None else None
+    matcher = Matcher(
+        corpus.elements,
+        corpus.concepts,
+        weights,
+        corpus.context,
+        skills or None,
+        prior=bonus,
+        skill_texts=skill_texts or None,
+    )
     ranked = matcher.rank(queries, k)
     out = []
     for q in queries:

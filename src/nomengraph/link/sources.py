@@ -255,6 +255,22 @@ def read_occupation_skills(*dirs: str | Path) -> dict[str, dict[str, float]]:
     return dict(out)
 
 
+def read_skill_labels(*dirs: str | Path, lang: str = "fr") -> dict[str, str]:
+    """ESCO skill IRI → its preferred label in one language, from the folders'
+    ``skills_<lang>.csv`` (a folder without that file gives none)."""
+    out: dict[str, str] = {}
+    for d in dirs:
+        path = Path(d) / f"skills_{lang}.csv"
+        if not path.is_file():
+            continue
+        _, rows = read_table(path, ("conceptUri", "preferredLabel"))
+        for row in rows:
+            label = row.values["preferredLabel"].strip()
+            if label:
+                out.setdefault(row.values["conceptUri"], label)
+    return out
+
+
 def read_esco_occupations(*dirs: str | Path) -> dict[str, Concept]:
     """ESCO occupations of export folders, labels of all languages merged; ``notation`` is the
     ESCO code (``2511.4``) and ``broader`` holds the ISCO-08 group."""
